@@ -1,0 +1,64 @@
+"""Stage 3: locate each annotation's quote in the cleaned article.
+
+A W3C TextQuoteSelector (exact + optional prefix/suffix) matched on normalized
+text, so an editor who types ی, ک or a ZWNJ finds ي, ك or none in the seed.
+A quote lies within one block; it must match exactly once, and quotes of one
+article must not overlap (a passage carries one highlight).
+"""
+
+from __future__ import annotations
+
+from generator.errors import ErrorList
+from generator.load import Note
+from generator.model import Annotation, Block
+from generator.textnorm import normalize, normalize_mapped
+
+
+def _matches(blocks_norm, exact: str, prefix: str, suffix: str) -> list[tuple[int, int, int]]:
+    """All (block, start, end) in normalized coordinates where the selector fits."""
+    hits = []
+    for index, norm in enumerate(blocks_norm):
+        text = norm.text
+        at = text.find(exact)
+        while at != -1:
+            before = text[:at].rstrip()
+            after = text[at + len(exact):].lstrip()
+            if before.endswith(prefix) and after.startswith(suffix):
+                hits.append((index, at, at + len(exact)))
+            at = text.find(exact, at + 1)
+    return hits
+
+
+def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorList) -> tuple[Annotation, ...]:
+    blocks_norm = [normalize_mapped(b.text) for b in blocks]
+    placed: list[Annotation] = []
+    for spec in note.annotations:
+        line = note.doc.line("annotations", spec.index, "exact")
+        exact = normalize(spec.exact).strip()
+        if not exact:
+            continue
+        hits = _matches(blocks_norm, exact, normalize(spec.prefix).strip(), normalize(spec.suffix).strip())
+        if not hits:
+            if exact in normalize(seed_text):
+                message = "is in a part of the seed that cleaning cut (boilerplate or outside cut.start/cut.end); quote the article text"
+            elif spec.prefix or spec.suffix:
+                message = "is in the article, but not with this prefix/suffix; check them against the text"
+            else:
+                message = "is not in the article text; copy the passage from the seed (ی/ي, ک/ك, ZWNJ and digits may differ)"
+            errors.add(note.doc.path, line, f"annotation '{spec.id}': the quote \"{spec.exact.strip()}\" {message}")
+            continue
+        if len(hits) > 1:
+            where = ", ".join(f"paragraph {b + 1}" for b, _, _ in hits)
+            errors.add(note.doc.path, line, f"annotation '{spec.id}': the quote \"{spec.exact.strip()}\" matches {len(hits)} places "
+                       f"({where}); add a prefix or suffix, or quote more words")
+            continue
+        index, start, end = hits[0]
+        src_start, src_end = blocks_norm[index].source_span(start, end)
+        placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics))
+    ordered = sorted(placed, key=lambda a: (a.block, a.start))
+    for first, second in zip(ordered, ordered[1:]):
+        if first.block == second.block and second.start < first.end:
+            index = next(s.index for s in note.annotations if s.id == second.id)
+            errors.add(note.doc.path, note.doc.line("annotations", index, "exact"),
+                       f"annotation '{second.id}' overlaps annotation '{first.id}'; a passage carries one note, so shorten one quote")
+    return tuple(placed)

@@ -1,0 +1,62 @@
+"""Stage 4: validated notes + cleaned seeds + anchors → the immutable Site model.
+
+Also the whole-site invariants that need the cleaned text: the note's
+language and headline fit the seed, a date the seed prints agrees with the
+note, every related article exists.
+"""
+
+from __future__ import annotations
+
+from generator.anchor import anchor
+from generator.clean import clean, detect_lang
+from generator.errors import ErrorList
+from generator.i18n import parse_dateline
+from generator.load import Content, Note
+from generator.model import Article, PubDate, Site, Source
+
+
+def _check_date(note: Note, dateline: str, errors: ErrorList) -> None:
+    line = note.doc.line("date", "published")
+    if note.inferred:
+        return
+    printed = parse_dateline(dateline) if dateline else None
+    if printed is None:
+        errors.add(note.doc.path, line, "the seed prints no date it can read; set date.inferred = true and give date.reason")
+    elif printed != note.published:
+        errors.add(note.doc.path, line, f"the seed's dateline \"{dateline}\" is {printed.isoformat()}, "
+                   f"not {note.published.isoformat()}; correct date.published or mark it inferred")
+
+
+def assemble_article(note: Note, seed_text: str, errors: ErrorList) -> Article | None:
+    path = note.doc.path
+
+    def report(key: str, message: str) -> None:
+        errors.add(path, note.doc.line("cut", key), f"cut.{key}: {message}")
+
+    cleaned = clean(seed_text, note.lang, note.cut, report)
+    if not cleaned.blocks:
+        errors.add(path, note.doc.line("cut"), "no article text is left after cleaning; check cut.start and cut.end")
+        return None
+    detected = detect_lang(cleaned.blocks)
+    if detected != note.lang:
+        errors.add(path, note.doc.line("lang"), f"lang is \"{note.lang}\" but the seed's text is in \"{detected}\"")
+    headline = note.headline or cleaned.headline
+    if not headline:
+        errors.add(path, 1, f"seeds/{note.seed}.txt prints no headline; add headline = \"…\" in the article's language")
+    _check_date(note, cleaned.dateline, errors)
+    annotations = anchor(note, cleaned.blocks, seed_text, errors)
+    return Article(
+        seed=note.seed, slug=note.slug, lang=note.lang, headline=headline, dateline=cleaned.dateline,
+        published=PubDate(note.published, note.inferred, note.reason),
+        source=Source(note.outlet, note.url), topics=note.topics, entities=note.entities, related=note.related,
+        summary=note.summary, blocks=cleaned.blocks, annotations=annotations, meta=cleaned.meta,
+    )
+
+
+def assemble(content: Content) -> Site:
+    """Raise ContentErrors for anything the notes get wrong about their seeds."""
+    errors = ErrorList(content.root)
+    articles = [assemble_article(note, content.seeds[seed], errors) for seed, note in sorted(content.notes.items())]
+    errors.raise_if_any()
+    newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
+    return Site(content.settings, tuple(newest_first), content.entities)

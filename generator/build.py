@@ -1,0 +1,52 @@
+"""The orchestrator: load → clean → anchor → model → render → write.
+
+Everything is loaded and validated before any template runs or any file is
+written; a failure anywhere leaves the previous site untouched.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from generator.assemble import assemble
+from generator.load import load
+from generator.model import Site
+from generator.render import TEMPLATES, render_site
+from generator.write import write_site
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    site: Site
+    pages: int
+    files: int
+    seconds: float
+
+
+def load_site(root: Path) -> Site:
+    """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors."""
+    return assemble(load(root))
+
+
+def base_path(base_url: str) -> str:
+    path = urlparse(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def asset_files(templates: Path = TEMPLATES) -> dict[str, bytes]:
+    folder = templates / "assets"
+    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+    started = time.perf_counter()
+    site = load_site(root)
+    pages = render_site(site, base_path(base_url or site.settings.base_url))
+    files = {name: html.encode("utf-8") for name, html in pages.items()}
+    files.update(asset_files())
+    write_site(files, out or root / "site", root)
+    return BuildResult(site, len(pages), len(files), time.perf_counter() - started)

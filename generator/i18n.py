@@ -1,0 +1,81 @@
+"""Locale work for the two interface languages: digits, calendars, catalogs.
+
+babel formats names and separators but keeps Latin digits, so digits are
+mapped afterwards. fa pages show the Jalali date (jdatetime) with the
+Gregorian beside it; ar pages show Hijri Umm al-Qura (hijridate) with the
+Gregorian beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+from pathlib import Path
+
+import jdatetime
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from hijridate import Gregorian
+
+DIGITS = {
+    "fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+    "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+}
+TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "templates" / "locale"
+
+
+def local_digits(value, lang: str) -> str:
+    """Write Latin digits in the page's own digits (۱۲۳ for fa, ١٢٣ for ar)."""
+    return str(value).translate(DIGITS[lang])
+
+
+def jalali(date: dt.date, lang: str = "fa") -> str:
+    j = jdatetime.date.fromgregorian(date=date)
+    return local_digits(f"{j.day} {jdatetime.date.j_months_fa[j.month - 1]} {j.year}", lang)
+
+
+def hijri(date: dt.date, lang: str = "ar") -> str:
+    h = Gregorian(date.year, date.month, date.day).to_hijri()
+    return local_digits(f"{h.day} {h.month_name('ar')} {h.year}", lang)
+
+
+def gregorian(date: dt.date, lang: str) -> str:
+    return local_digits(format_date(date, "d MMMM y", locale=lang), lang)
+
+
+def dates(date: dt.date, lang: str) -> tuple[str, str]:
+    """(the local calendar, the Gregorian) for a page in `lang`."""
+    local = jalali(date, lang) if lang == "fa" else hijri(date, lang)
+    return local, gregorian(date, lang)
+
+
+def parse_dateline(dateline: str) -> dt.date | None:
+    """'11:28 - 14 شهریور 1402' (a Jalali dateline, any digits) → the Gregorian date."""
+    found = re.search(r"(\d{1,2})\s+(\S+)\s+(\d{4})$", dateline.translate(TO_LATIN))
+    if not found:
+        return None
+    day, month_name, year = found.groups()
+    months = [m.replace("ي", "ی") for m in jdatetime.date.j_months_fa]
+    if month_name.replace("ي", "ی") not in months:
+        return None
+    month = months.index(month_name.replace("ي", "ی")) + 1
+    try:
+        return jdatetime.date(int(year), month, int(day)).togregorian()
+    except ValueError:
+        return None
+
+
+@functools.cache
+def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> Translations:
+    """Compile templates/locale/{lang}/LC_MESSAGES/messages.po in memory (no .mo in the repo)."""
+    with open(locale_dir / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+        catalog = read_po(po, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain="messages")

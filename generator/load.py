@@ -1,0 +1,317 @@
+"""Stage 1: read and validate every input file, collecting all errors before stopping.
+
+Produces `Content`: settings, the verbatim seeds, and the editors' notes,
+topics and glossary as plain validated values. Cross-file checks that need
+the cleaned text (quotes, cut points) happen in the later stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ErrorList
+from generator.model import LANGS, Bilingual, Entity, Settings, Topic
+from generator.tomlfile import Tables, TomlDoc, check_table, read_text, read_toml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ENTITY_KINDS = ("person", "place", "organisation", "outlet", "agreement", "event")
+BILINGUAL = {"fa": str, "ar": str}
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationSpec:
+    """An annotation as the editor wrote it: a W3C TextQuoteSelector plus notes."""
+
+    index: int
+    id: str
+    exact: str
+    prefix: str
+    suffix: str
+    note: Bilingual
+    topics: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CutSpec:
+    """Where the article starts and ends in the seed, and lines to drop in between."""
+
+    start: str = ""
+    end: str = ""
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """content/notes/{seed}.toml, validated; `doc` keeps line numbers for later stages."""
+
+    seed: str
+    doc: TomlDoc
+    slug: str
+    lang: str
+    headline: str
+    outlet: str
+    url: str
+    published: dt.date
+    inferred: bool
+    reason: Bilingual
+    topics: tuple[str, ...]
+    entities: tuple[str, ...]
+    related: tuple[str, ...]
+    summary: Bilingual
+    cut: CutSpec
+    annotations: tuple[AnnotationSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    root: Path
+    settings: Settings
+    seeds: dict[str, str]
+    """Seed file stem → verbatim text."""
+    notes: dict[str, Note]
+    entities: tuple[Entity, ...]
+
+
+def bilingual(table: dict | None) -> Bilingual:
+    table = table or {}
+    return Bilingual(fa=table.get("fa", "").strip(), ar=table.get("ar", "").strip())
+
+
+def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:
+    if not isinstance(table, dict):
+        errors.add(doc.path, doc.line(*keypath), f"'{keypath[-1]}' must be a table with fa and ar texts")
+        return
+    check_table(doc, table, keypath, BILINGUAL, errors, required=required)
+
+
+# --- settings -------------------------------------------------------------------------------
+
+def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]:
+    path = root / "content" / "digest.toml"
+    if not path.exists():
+        errors.add(path, 0, "missing: every digest needs its settings file (see content/README.md)")
+        return None, {}
+    doc = read_toml(path, errors)
+    if doc is None:
+        return None, {}
+    spec = {"base_url": str, "title": dict, "description": dict, "topics": dict}
+    check_table(doc, doc.data, (), spec, errors, required=tuple(spec))
+    for key in ("title", "description"):
+        if key in doc.data:
+            check_bilingual(doc, doc.data[key], (key,), errors)
+    topics = []
+    for topic_id, names in doc.data.get("topics", {}).items():
+        if not SLUG.match(topic_id):
+            errors.add(path, doc.line("topics", topic_id), f"topic id '{topic_id}' must be lower-case latin letters, digits and hyphens")
+        check_bilingual(doc, names, ("topics", topic_id), errors)
+        topics.append(Topic(topic_id, bilingual(names if isinstance(names, dict) else {})))
+    if "topics" in doc.data and not topics:
+        errors.add(path, doc.line("topics"), "the topic vocabulary is empty; add [topics.military] and the others")
+    base_url = doc.data.get("base_url", "/")
+    if isinstance(base_url, str) and not re.match(r"^(https?://[^/\s]+)?/\S*$", base_url):
+        errors.add(path, doc.line("base_url"), "base_url must be an absolute URL like https://example.org/digest/ or a path like /digest/")
+    settings = Settings(bilingual(doc.data.get("title")), bilingual(doc.data.get("description")),
+                        str(base_url), tuple(topics))
+    return settings, doc.data
+
+
+def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList) -> Settings:
+    """content/topics/{id}.toml holds each topic's summary; every topic needs one."""
+    topics = []
+    folder = root / "content" / "topics"
+    known = {t.id for t in settings.topics}
+    for path in sorted(folder.glob("*.toml")) if folder.exists() else []:
+        if path.stem not in known:
+            errors.add(path, 0, f"'{path.stem}' is not a topic in content/digest.toml ({', '.join(sorted(known))}); rename the file or add the topic")
+    for topic in settings.topics:
+        path = folder / f"{topic.id}.toml"
+        if not path.exists():
+            errors.add(path, 0, f"missing: topic '{topic.id}' needs a summary file")
+            topics.append(topic)
+            continue
+        doc = read_toml(path, errors)
+        if doc is None:
+            topics.append(topic)
+            continue
+        check_table(doc, doc.data, (), {"summary": dict}, errors, required=("summary",))
+        check_bilingual(doc, doc.data.get("summary", {}), ("summary",), errors)
+        topics.append(Topic(topic.id, topic.name, bilingual(doc.data.get("summary"))))
+    return Settings(settings.title, settings.description, settings.base_url, tuple(topics))
+
+
+# --- seeds ----------------------------------------------------------------------------------
+
+def load_seeds(root: Path, errors: ErrorList) -> dict[str, str]:
+    """Seeds are verbatim sources: each must still match seeds/SHA256SUMS."""
+    folder = root / "seeds"
+    sums_path = folder / "SHA256SUMS"
+    sums = {}
+    if sums_path.exists():
+        for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                digest, _, name = line.partition("  ")
+                sums[name.strip()] = (digest.strip(), number)
+    else:
+        errors.add(sums_path, 0, "missing: list every seed's sha256 here (sha256sum *.txt > SHA256SUMS)")
+    seeds = {}
+    for path in sorted(folder.glob("*.txt")):
+        if path.name not in sums:
+            errors.add(path, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {path.name} >> SHA256SUMS)")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != sums[path.name][0]:
+            errors.add(path, 0, "no longer matches seeds/SHA256SUMS: seeds are never edited; restore it (git checkout -- seeds/) "
+                       "and put corrections in the note instead")
+        text = read_text(path, errors)
+        if text is not None:
+            seeds[path.stem] = text
+    for name, (_, number) in sums.items():
+        if not (folder / name).exists():
+            errors.add(sums_path, number, f"lists {name}, which is not in seeds/")
+    if not seeds:
+        errors.add(folder, 0, "no seed articles (*.txt) found")
+    return seeds
+
+
+# --- glossary -------------------------------------------------------------------------------
+
+def load_glossary(root: Path, errors: ErrorList) -> tuple[Entity, ...]:
+    path = root / "content" / "glossary.toml"
+    if not path.exists():
+        return ()
+    doc = read_toml(path, errors)
+    if doc is None:
+        return ()
+    check_table(doc, doc.data, (), {"entity": Tables}, errors)
+    spec = {"id": str, "kind": str, "latin": str, "fa": str, "ar": str, "aliases": list, "role": dict}
+    entities, seen = [], {}
+    for i, item in enumerate(doc.data.get("entity", [])):
+        if not check_table(doc, item, ("entity", i), spec, errors, required=("id", "kind", "latin", "fa", "ar")):
+            continue
+        line = doc.line("entity", i, "id")
+        if not SLUG.match(item["id"]):
+            errors.add(path, line, f"entity id '{item['id']}' must be lower-case latin letters, digits and hyphens")
+        if item["id"] in seen:
+            errors.add(path, line, f"duplicate entity id '{item['id']}' (first at line {seen[item['id']]})")
+        seen.setdefault(item["id"], line)
+        if item["kind"] not in ENTITY_KINDS:
+            errors.add(path, doc.line("entity", i, "kind"), f"kind '{item['kind']}' is not one of: {', '.join(ENTITY_KINDS)}")
+        if "role" in item:
+            check_bilingual(doc, item["role"], ("entity", i, "role"), errors)
+        entities.append(Entity(item["id"], item["kind"], Bilingual(item["fa"], item["ar"]), item["latin"],
+                               tuple(item.get("aliases", ())), bilingual(item.get("role"))))
+    return tuple(entities)
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+NOTE_SPEC = {"slug": str, "lang": str, "headline": str, "topics": list, "entities": list, "related": list,
+             "source": dict, "date": dict, "summary": dict, "cut": dict, "annotations": Tables}
+ANNOTATION_SPEC = {"id": str, "exact": str, "prefix": str, "suffix": str, "topics": list, "note": dict}
+
+
+def _check_refs(doc: TomlDoc, keypath: tuple, values, known: set, what: str, errors: ErrorList) -> None:
+    for value in values:
+        if value not in known:
+            errors.add(doc.path, doc.line(*keypath), f"unknown {what} '{value}'; known: {', '.join(sorted(known)) or 'none'}")
+
+
+def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note | None:
+    doc = read_toml(path, errors)
+    if doc is None:
+        return None
+    data = doc.data
+    if not check_table(doc, data, (), NOTE_SPEC, errors, required=("slug", "lang", "topics", "source", "date", "summary")):
+        return None
+    if not SLUG.match(data["slug"]):
+        errors.add(path, doc.line("slug"), f"slug '{data['slug']}' must be lower-case latin letters, digits and hyphens")
+    if data["lang"] not in LANGS:
+        errors.add(path, doc.line("lang"), f"lang must be \"fa\" or \"ar\", not \"{data['lang']}\"")
+    _check_refs(doc, ("topics",), data["topics"], topics, "topic", errors)
+    _check_refs(doc, ("entities",), data.get("entities", []), entities, "entity id (see content/glossary.toml)", errors)
+    check_table(doc, data["source"], ("source",), {"outlet": str, "url": str}, errors, required=("outlet",))
+    url = data["source"].get("url", "")
+    if url and not url.startswith(("https://", "http://")):
+        errors.add(path, doc.line("source", "url"), "source.url must start with https:// or http://")
+    date = data["date"]
+    check_table(doc, date, ("date",), {"published": dt.date, "inferred": bool, "reason": dict}, errors, required=("published",))
+    if date.get("inferred") and "reason" not in date:
+        errors.add(path, doc.line("date"), "an inferred date needs a reason: add reason.fa and reason.ar saying how you inferred it")
+    if "reason" in date:
+        check_bilingual(doc, date["reason"], ("date", "reason"), errors)
+    check_bilingual(doc, data["summary"], ("summary",), errors)
+    cut = data.get("cut", {})
+    check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list}, errors)
+    annotations = []
+    seen = {}
+    for i, item in enumerate(data.get("annotations", [])):
+        if not check_table(doc, item, ("annotations", i), ANNOTATION_SPEC, errors,
+                                                         required=("id", "exact", "note")):
+            continue
+        line = doc.line("annotations", i, "id")
+        if not SLUG.match(item["id"]):
+            errors.add(path, line, f"annotation id '{item['id']}' must be lower-case latin letters, digits and hyphens")
+        if item["id"] in seen:
+            errors.add(path, line, f"duplicate annotation id '{item['id']}' (first at line {seen[item['id']]})")
+        seen.setdefault(item["id"], line)
+        if not item["exact"].strip():
+            errors.add(path, doc.line("annotations", i, "exact"), "exact is empty; quote the passage the note is about")
+        check_bilingual(doc, item["note"], ("annotations", i, "note"), errors, required=())
+        note = bilingual(item["note"] if isinstance(item["note"], dict) else {})
+        if not (note.fa or note.ar):
+            errors.add(path, doc.line("annotations", i, "note"), "the annotation has no note: write note.fa and/or note.ar")
+        _check_refs(doc, ("annotations", i, "topics"), item.get("topics", []), topics, "topic", errors)
+        annotations.append(AnnotationSpec(i, item["id"], item["exact"], item.get("prefix", ""), item.get("suffix", ""),
+                                          note, tuple(item.get("topics", ()))))
+    return Note(
+        seed=path.stem, doc=doc, slug=data["slug"], lang=data["lang"], headline=data.get("headline", "").strip(),
+        outlet=data["source"].get("outlet", ""), url=url, published=date.get("published"),
+        inferred=bool(date.get("inferred", False)), reason=bilingual(date.get("reason")),
+        topics=tuple(data["topics"]), entities=tuple(data.get("entities", ())), related=tuple(data.get("related", ())),
+        summary=bilingual(data["summary"]),
+        cut=CutSpec(cut.get("start", ""), cut.get("end", ""), tuple(cut.get("drop", ()))),
+        annotations=tuple(annotations),
+    )
+
+
+def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: ErrorList) -> dict[str, Note]:
+    folder = root / "content" / "notes"
+    notes = {}
+    for path in sorted(folder.glob("*.toml")) if folder.exists() else []:
+        if path.stem not in seeds:
+            errors.add(path, 0, f"has no seed: expected seeds/{path.stem}.txt (a note is named after its seed file)")
+            continue
+        note = load_note(path, topics, entities, errors)
+        if note is not None:
+            notes[path.stem] = note
+    for stem in seeds:
+        if not (folder / f"{stem}.toml").exists():
+            errors.add(folder / f"{stem}.toml", 0, f"missing: seeds/{stem}.txt needs a note (see content/README.md)")
+    by_slug: dict[str, Note] = {}
+    for note in notes.values():
+        if note.slug in by_slug:
+            first = by_slug[note.slug]
+            errors.add(note.doc.path, note.doc.line("slug"),
+                       f"duplicate slug '{note.slug}', also used by {errors.display(first.doc.path)}:{first.doc.line('slug')}")
+        by_slug.setdefault(note.slug, note)
+    for note in notes.values():
+        _check_refs(note.doc, ("related",), [r for r in note.related if r != note.slug], set(by_slug), "related article slug", errors)
+        if note.slug in note.related:
+            errors.add(note.doc.path, note.doc.line("related"), "an article cannot be related to itself")
+    return notes
+
+
+def load(root: Path) -> Content:
+    """Read everything; raise ContentErrors listing every problem found."""
+    errors = ErrorList(root)
+    settings, _ = load_settings(root, errors)
+    seeds = load_seeds(root, errors)
+    entities = load_glossary(root, errors)
+    if settings is None:
+        errors.raise_if_any()
+    settings = load_topic_summaries(root, settings, errors)
+    notes = load_notes(root, seeds, {t.id for t in settings.topics}, {e.id for e in entities}, errors)
+    errors.raise_if_any()
+    return Content(root, settings, seeds, notes, entities)

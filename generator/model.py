@@ -1,0 +1,151 @@
+"""The declared, immutable model that templates and the index read.
+
+Nothing downstream of this module touches raw files: load/clean/anchor fill
+these dataclasses, render reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+LANGS = ("fa", "ar")
+
+
+@dataclass(frozen=True, slots=True)
+class Bilingual:
+    """Editor text in the two interface languages; either may be empty."""
+
+    fa: str = ""
+    ar: str = ""
+
+    def get(self, lang: str) -> str:
+        return getattr(self, lang)
+
+    def prefer(self, lang: str) -> tuple[str, str]:
+        """(text, its language): the reader's language first, else the other one."""
+        other = "ar" if lang == "fa" else "fa"
+        return (self.get(lang), lang) if self.get(lang) else (self.get(other), other)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """content/digest.toml."""
+
+    title: Bilingual
+    description: Bilingual
+    base_url: str
+    """Absolute URL the site is published at; only used where a link cannot be relative (404 pages)."""
+    topics: tuple[Topic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    """One of the vocabulary in digest.toml: military, economic, historical."""
+    name: Bilingual
+    summary: Bilingual = Bilingual()
+    """Markdown, from content/topics/{id}.toml."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A glossary entry: a person, place or organisation."""
+
+    id: str
+    kind: str
+    name: Bilingual
+    latin: str
+    aliases: tuple[str, ...] = ()
+    """Other spellings found in the seeds (either script)."""
+    role: Bilingual = Bilingual()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of cleaned article text."""
+
+    kind: str
+    """'heading', 'paragraph' or 'item' (a bullet point)."""
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """A seed after boilerplate removal; the seed file itself is never changed."""
+
+    headline: str
+    """Empty when the seed prints none."""
+    dateline: str
+    blocks: tuple[Block, ...]
+    meta: tuple[tuple[str, str], ...]
+    """Sign-off facts kept out of the body: ('news_code', '۴۷۳۲۹۸۰'), ('author', …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    id: str
+    block: int
+    """Index of the block the quote lies in."""
+    start: int
+    end: int
+    """Character span of the quote in that block's text."""
+    note: Bilingual
+    topics: tuple[str, ...]
+
+    def quote(self, article: Article) -> str:
+        return article.blocks[self.block].text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    outlet: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PubDate:
+    date: dt.date
+    inferred: bool
+    reason: Bilingual = Bilingual()
+    """Why the editor inferred this date (required when inferred)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    seed: str
+    """Seed file stem, e.g. 000_2d6022ae28c1f2b9."""
+    slug: str
+    lang: str
+    """Language of the original text: 'fa' or 'ar'."""
+    headline: str
+    dateline: str
+    published: PubDate
+    source: Source
+    topics: tuple[str, ...]
+    entities: tuple[str, ...]
+    related: tuple[str, ...]
+    summary: Bilingual
+    blocks: tuple[Block, ...]
+    annotations: tuple[Annotation, ...]
+    meta: tuple[tuple[str, str], ...] = ()
+
+    def annotations_in(self, block: int) -> list[Annotation]:
+        return sorted((a for a in self.annotations if a.block == block), key=lambda a: a.start)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    settings: Settings
+    articles: tuple[Article, ...]
+    """Newest first."""
+    entities: tuple[Entity, ...] = field(default=())
+
+    def article(self, slug: str) -> Article:
+        return next(a for a in self.articles if a.slug == slug)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.settings.topics if t.id == topic_id)
+
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)

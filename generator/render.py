@@ -1,0 +1,181 @@
+"""Stage 5: model → HTML pages, every page in both interface languages.
+
+One Jinja environment (StrictUndefined, autoescape, explicit filters), one
+context per page kind, gettext catalogs per language. Editors' Markdown is
+rendered with raw HTML and images off and only http(s)/mailto/relative links;
+seed text is always escaped. Latin runs inside RTL text are wrapped in <bdi>.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from generator.i18n import dates, local_digits, translations
+from generator.model import LANGS, Annotation, Article, Site
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
+SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+
+
+def isolate(text: str) -> Markup:
+    """Escape text and wrap each Latin run in <bdi>, so it cannot reorder the RTL line around it."""
+    out, last = [], 0
+    for found in LATIN_RUN.finditer(text):
+        out.append(escape(text[last:found.start()]))
+        out.append(Markup("<bdi>%s</bdi>") % found.group())
+        last = found.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable("image")
+    md.validateLink = lambda url: bool(SAFE_SCHEME.match(url.strip()))
+
+    def text(renderer, tokens, idx, options, env):
+        return str(isolate(tokens[idx].content))
+
+    md.add_render_rule("text", text)
+    return md
+
+
+MARKDOWN = make_markdown()
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What every template may know about the page it renders."""
+
+    lang: str
+    path: str
+    """Site-relative URL of this page, e.g. 'fa/articles/kim-visit/' ('' for the root)."""
+    root: str
+    """Prefix that leads from this page to the site root: '../../../', or the base path on 404 pages."""
+    kind: str
+
+    @property
+    def other(self) -> str:
+        return "ar" if self.lang == "fa" else "fa"
+
+    @property
+    def alternate(self) -> str:
+        return self.root + self.other + self.path[len(self.lang):]
+
+    def url(self, path: str) -> str:
+        return self.root + path
+
+
+def relative_root(path: str) -> str:
+    return "../" * path.count("/")
+
+
+@pass_context
+def digits_filter(ctx, value) -> str:
+    return local_digits(value, ctx["page"].lang)
+
+
+@pass_context
+def dates_filter(ctx, date) -> tuple[str, str]:
+    return dates(date, ctx["page"].lang)
+
+
+def markdown_filter(text: str) -> Markup:
+    return Markup(MARKDOWN.render(text)) if text else Markup("")
+
+
+def language_name(lang: str, in_lang: str) -> str:
+    return Locale(lang).get_display_name(in_lang)
+
+
+def make_env(templates: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate)
+    env.globals.update(language_name=language_name, LANGS=LANGS)
+    return env
+
+
+# --- page-kind contexts ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str
+    annotation: Annotation | None = None
+    number: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A block of article text with the notes that belong beside it."""
+
+    kind: str
+    pieces: tuple[Piece, ...]
+    notes: tuple[tuple[int, Annotation], ...]
+
+
+def article_rows(article: Article) -> tuple[Row, ...]:
+    """Split each block at its annotation boundaries; number notes in reading order."""
+    rows, number = [], 0
+    for index, block in enumerate(article.blocks):
+        pieces, notes, at = [], [], 0
+        for annotation in article.annotations_in(index):
+            number += 1
+            if annotation.start > at:
+                pieces.append(Piece(block.text[at:annotation.start]))
+            pieces.append(Piece(block.text[annotation.start:annotation.end], annotation, number))
+            notes.append((number, annotation))
+            at = annotation.end
+        if at < len(block.text):
+            pieces.append(Piece(block.text[at:]))
+        rows.append(Row(block.kind, tuple(pieces), tuple(notes)))
+    return tuple(rows)
+
+
+def topic_passages(site: Site, topic_id: str) -> list[tuple[Article, list[Annotation]]]:
+    """Annotated passages tagged with the topic, grouped by article, newest article first."""
+    groups = []
+    for article in site.articles:
+        tagged = [a for a in sorted(article.annotations, key=lambda a: (a.block, a.start)) if topic_id in a.topics]
+        if tagged:
+            groups.append((article, tagged))
+    return groups
+
+
+def render_site(site: Site, base_path: str, env: Environment | None = None) -> dict[str, str]:
+    """Every page of the site as {site-relative file path: HTML}."""
+    env = env or make_env()
+    pages: dict[str, str] = {}
+
+    def render(template: str, lang: str, path: str, file: str | None = None, root: str | None = None, **values):
+        env.install_gettext_translations(translations(lang), newstyle=True)
+        page = Page(lang, path, relative_root(path) if root is None else root, template.removesuffix(".html"))
+        html = env.get_template(template).render(page=page, site=site, **values)
+        pages[file or path + "index.html"] = html
+
+    topic_counts = {t.id: sum(len(g) for _, g in topic_passages(site, t.id)) for t in site.settings.topics}
+    render("chooser.html", "fa", "")
+    render("404.html", "fa", "fa/404.html", file="404.html", root=base_path)
+    for lang in LANGS:
+        render("home.html", lang, f"{lang}/", topic_counts=topic_counts)
+        render("404.html", lang, f"{lang}/404.html", file=f"{lang}/404.html", root=base_path)
+        for article in site.articles:
+            render("article.html", lang, f"{lang}/articles/{article.slug}/", article=article, rows=article_rows(article))
+        for topic in site.settings.topics:
+            render("topic.html", lang, f"{lang}/topics/{topic.id}/", topic=topic, groups=topic_passages(site, topic.id))
+    return pages

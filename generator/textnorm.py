@@ -1,0 +1,82 @@
+"""The text rules shared by anchoring and search (DESIGN.md, "Text rules").
+
+One normalizer: an editor typing ی, ک or a ZWNJ must find ي, ك or no ZWNJ in a
+seed, and a reader searching must find the same. The JavaScript twin in
+templates/assets/ must give identical output; tests/text_vectors.json pins both.
+
+Rules, in order, applied to each base character with its combining marks:
+NFKC; drop nonspacing marks (harakat, tanwin, shadda, sukun, superscript alef)
+and format characters (ZWNJ, ZWJ, bidi controls, soft hyphen); drop tatweel;
+fold letter variants and the three digit systems; lower-case; every run of
+white space (NBSP included) becomes one space.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+FOLDS = str.maketrans(
+    {
+        "ي": "ی", "ى": "ی", "ئ": "ی",
+        "ك": "ک",
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        "ؤ": "و",
+        "ة": "ه", "ۀ": "ه",
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+    }
+)
+TATWEEL = "\u0640"
+
+
+def _dropped(ch: str) -> bool:
+    return ch == TATWEEL or unicodedata.category(ch) in ("Mn", "Cf")
+
+
+def _segments(text: str):
+    """Yield (start, end) of each base character together with its combining marks."""
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or not unicodedata.combining(text[i]):
+            yield start, i
+            start = i
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text plus, for each of its characters, the span it came from."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) range of the normalized text back to the original."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize_mapped(text: str) -> Normalized:
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for seg_start, seg_end in _segments(text):
+        for ch in unicodedata.normalize("NFKC", text[seg_start:seg_end]):
+            if _dropped(ch):
+                continue
+            ch = ch.translate(FOLDS).lower()
+            if ch.isspace():
+                if out and out[-1] == " ":
+                    ends[-1] = seg_end
+                    continue
+                ch = " "
+            for c in ch:
+                out.append(c)
+                starts.append(seg_start)
+                ends.append(seg_end)
+    return Normalized("".join(out), tuple(starts), tuple(ends))
+
+
+def normalize(text: str) -> str:
+    """Fold `text` to the form used for matching (see module docstring)."""
+    return normalize_mapped(text).text

@@ -1,0 +1,145 @@
+"""Strict TOML reading with line numbers.
+
+tomllib parses but forgets where keys were; editors need `path:line`. So we
+also scan the text for table headers and `key =` lines and remember the line
+of each key path. Plus the checks every content file gets: strict UTF-8,
+no bidi control characters, no unknown or missing keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import ErrorList
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
+_TOML_ERR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def _split_key(key: str) -> tuple[str, ...]:
+    return tuple(part.strip().strip("\"'") for part in re.findall(r'"[^"]*"|\'[^\']*\'|[^.]+', key))
+
+
+def _key_lines(text: str) -> dict[tuple, int]:
+    """Map each key path (array-of-table entries by index) to the line that defines it."""
+    lines: dict[tuple, int] = {}
+    counts: dict[tuple, int] = {}
+    table: tuple = ()
+    in_multiline = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        key = None if header else _KEY.match(line)
+        if header:
+            name = _split_key(header.group(2))
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                table = name + (counts[name],)
+            else:
+                table = name
+            lines.setdefault(table, number)
+        elif key:
+            lines.setdefault(table + _split_key(key.group(1)), number)
+            rest = line[key.end():]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_multiline = quote
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class TomlDoc:
+    path: Path
+    data: dict
+    lines: dict
+
+    def line(self, *keypath) -> int:
+        """Line of keypath, else of its first entry ([[array]] tables), else of its deepest known prefix."""
+        for end in range(len(keypath), 0, -1):
+            prefix = keypath[:end]
+            if prefix in self.lines:
+                return self.lines[prefix]
+            inside = [n for k, n in self.lines.items() if k[:end] == prefix]
+            if inside:
+                return min(inside)
+        return 1
+
+
+def read_text(path: Path, errors: ErrorList) -> str | None:
+    """Read UTF-8 strictly; a bad byte is an error with its line, never replaced."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        errors.add(path, line, "is not valid UTF-8 here; save the file as UTF-8")
+        return None
+
+
+def read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        for ch in BIDI_CONTROLS.findall(line):
+            errors.add(path, number, f"contains the invisible bidi control U+{ord(ch):04X}; delete it "
+                       "(the site isolates Latin names and numbers itself)")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _TOML_ERR_LINE.search(str(exc))
+        message = _TOML_ERR_LINE.sub("", str(exc)).strip()
+        errors.add(path, int(found.group(1)) if found else 0, f"is not valid TOML: {message}")
+        return None
+    return TomlDoc(path, data, _key_lines(text))
+
+
+# --- schema checks -------------------------------------------------------------------------
+
+class Tables(list):
+    """Schema marker: a list of tables, written as [[name]] sections."""
+
+
+TYPE_NAMES = {Tables: "[[tables]]", str: "text in quotes", list: "a list like [\"a\", \"b\"]", dict: "a table",
+              dt.date: "a date like 2023-09-05", bool: "true or false"}
+
+
+def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: ErrorList,
+                required: tuple = ()) -> bool:
+    """Unknown keys, missing required keys and wrong types are errors; returns True if clean."""
+    where = ".".join(str(k) for k in keypath if not isinstance(k, int)) or "the file"
+    ok = True
+    for key, value in table.items():
+        if key not in spec:
+            errors.add(doc.path, doc.line(*keypath, key),
+                       f"unknown key '{key}' in {where}; expected one of: {', '.join(spec)}")
+            ok = False
+            continue
+        expected = spec[key]
+        if expected is Tables:
+            if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be written as [[{key}]] sections")
+                ok = False
+            continue
+        if expected is dt.date and isinstance(value, dt.datetime):
+            value = None
+        if not isinstance(value, expected) or (expected is dt.date and value is None):
+            errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be {TYPE_NAMES[expected]}")
+            ok = False
+        elif expected is list and not all(isinstance(v, str) for v in value):
+            errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be a list of texts in quotes")
+            ok = False
+    for key in required:
+        if key not in table:
+            errors.add(doc.path, doc.line(*keypath), f"missing key '{key}' in {where}")
+            ok = False
+    return ok

@@ -48,7 +48,9 @@ def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorL
             errors.add(note.doc.path, line, f"annotation '{spec.id}': the quote \"{spec.exact.strip()}\" {message}")
             continue
         if len(hits) > 1:
-            where = ", ".join(f"paragraph {b + 1}" for b, _, _ in hits)
+            paragraphs = sorted({b + 1 for b, _, _ in hits})
+            where = "paragraph" + ("s " if len(paragraphs) > 1 else " ") + ", ".join(map(str, paragraphs[:8]))
+            where += ", …" if len(paragraphs) > 8 else ""
             errors.add(note.doc.path, line, f"annotation '{spec.id}': the quote \"{spec.exact.strip()}\" matches {len(hits)} places "
                        f"({where}); add a prefix or suffix, or quote more words")
             continue

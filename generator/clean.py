@@ -21,7 +21,8 @@ works line by line, in this order:
 6. Each remaining line is a block: a bullet or numbered item, a sub-heading
    (at most 17 words, no sentence-final punctuation other than ؟), or a paragraph.
 
-Display text is tidied without changing its words: runs of spaces become one,
+Display text is tidied without changing its words: no-break spaces (web
+artefacts between words here) become plain spaces, runs of spaces become one,
 and in Persian text the Arabic letters ي ى ك become the Persian ی ک.
 """
 
@@ -61,7 +62,7 @@ Report = Callable[[str, str], None]
 
 
 def tidy(line: str, lang: str) -> str:
-    line = re.sub(r"[ \u00a0\t]{2,}", " ", line.strip(" \u00a0\t\r"))
+    line = re.sub(r"[ \u00a0\t]+", " ", line.strip(" \u00a0\t\r"))
     return line.translate(PERSIAN_LETTERS) if lang == "fa" else line
 
 

@@ -115,14 +115,17 @@ TYPE_NAMES = {Tables: "[[tables]]", str: "text in quotes", list: "a list like [\
 
 def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: ErrorList,
                 required: tuple = ()) -> bool:
-    """Unknown keys, missing required keys and wrong types are errors; returns True if clean."""
+    """Unknown keys, missing required keys and wrong types are errors.
+
+    Returns True when the table is usable: every required key present and every
+    known key of the right type (an unknown key is reported but does no harm).
+    """
     where = ".".join(str(k) for k in keypath if not isinstance(k, int)) or "the file"
     ok = True
     for key, value in table.items():
         if key not in spec:
             errors.add(doc.path, doc.line(*keypath, key),
                        f"unknown key '{key}' in {where}; expected one of: {', '.join(spec)}")
-            ok = False
             continue
         expected = spec[key]
         if expected is Tables:

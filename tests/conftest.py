@@ -1,0 +1,75 @@
+"""Shared fixtures: the real project, tiny projects in tmp_path, a built site, a local server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def copy_project(dest: Path) -> Path:
+    """A writable copy of the project's inputs (seeds and content) in dest."""
+    for folder in ("seeds", "content"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The real digest built once into a temporary folder; returns the site folder."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    build(ROOT, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def served(built):
+    """The built site served on 127.0.0.1 under the sub-path /digest/ (as on a static host)."""
+    mount = built.parent / "www"
+    mount.mkdir(exist_ok=True)
+    (mount / "digest").symlink_to(built, target_is_directory=True)
+    handler = functools.partial(QuietHandler, directory=str(mount))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian chromium is required for browser tests: apt-get install chromium (see README)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+def site_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))

@@ -1,0 +1,102 @@
+"""Bad content gets a clear `path:line: message`, all at once, exit code 1, no traceback."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+NOTE_000 = "content/notes/000_2d6022ae28c1f2b9.toml"
+NOTE_004 = "content/notes/004_911ee84ec367d659.toml"
+
+
+def check(root: Path, capsys) -> tuple[int, list[str]]:
+    code = main(["--root", str(root), "check"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err.splitlines()
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> int:
+    """Replace text in a content file; returns the 1-based line of the replacement."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return line
+
+
+def test_real_content_passes(capsys):
+    assert main(["check"]) == 0
+    assert re.match(r"ok: 5 articles, \d+ annotations, \d+ glossary entries", capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ('lang = "fa"', 'lang = "fa"\nauthor = "x"', "unknown key 'author' in the file; expected one of: slug, lang, headline, topics, "
+                                                  "entities, related, source, date, summary, cut, annotations"),
+    ("published = 2023-09-05", 'published = "5 September"', "'published' must be a date like 2023-09-05"),
+    ('topics = ["military", "economic", "historical"]', 'topics = ["militery"]', "unknown topic 'militery'; known: economic, historical, military"),
+    ('slug = "kim-to-visit-russia-september-2023"', 'slug = "Kim Visit"', "slug 'Kim Visit' must be lower-case latin letters, digits and hyphens"),
+    ("published = 2023-09-05", "published = 2023-09-06",
+     "the seed's dateline \"11:28 - 14 شهریور 1402\" is 2023-09-05, not 2023-09-06; correct date.published or mark it inferred"),
+    ('exact = "احتمالاً با قطار زرهی از پیونگ یانگ به «ولادی وستوک»"', 'exact = "با قطار زرهی به پکن"',
+     "annotation 'armoured-train-vladivostok': the quote \"با قطار زرهی به پکن\" is not in the article text; "
+     "copy the passage from the seed (ی/ي, ک/ك, ZWNJ and digits may differ)"),
+    ('exact = "احتمالاً با قطار زرهی از پیونگ یانگ به «ولادی وستوک»"', 'exact = "کره شمالی"',
+     "annotation 'armoured-train-vladivostok': the quote \"کره شمالی\" matches 27 places (paragraphs 1, 2, 4, 5, 7, 8, 9, 10, …); add a prefix or suffix"),
+    ('exact = "احتمالاً با قطار زرهی از پیونگ یانگ به «ولادی وستوک»"', 'exact = "دیدگاهتان را بنویسید"',
+     "annotation 'armoured-train-vladivostok': the quote \"دیدگاهتان را بنویسید\" is in a part of the seed that cleaning cut"),
+    ('outlet = "خبرگزاری میزان"', 'outlet = "خبرگزاری \u202bمیزان"', "contains the invisible bidi control U+202B; delete it"),
+    ('[source]', '[source', "is not valid TOML: Expected ']' at the end of a table declaration"),
+])
+def test_note_error(project, capsys, old, new, message):
+    line = edit(project, NOTE_000, old, new) + old.count("\n") + (new.count("\n") if new.startswith(old) else 0)
+    code, lines = check(project, capsys)
+    assert code == 1
+    assert any(l.startswith(f"{NOTE_000}:{line}: {message}") for l in lines), lines
+    assert lines[-1].endswith("errors; nothing was written.") or lines[-1] == "1 error; nothing was written."
+
+
+def test_unknown_entity_and_missing_headline_and_all_errors_at_once(project, capsys):
+    edit(project, NOTE_004, '"kurt-campbell",', '"kurt-campel",')
+    edit(project, NOTE_004, 'headline = "بوتين يزور', '# headline = "بوتين يزور')
+    edit(project, "content/glossary.toml", 'kind = "place"', 'kind = "city"')
+    code, lines = check(project, capsys)
+    assert code == 1
+    assert f"{NOTE_004}:5: unknown entity id (see content/glossary.toml) 'kurt-campel'; known:" in "\n".join(lines)
+    assert lines[:1] == ["content/glossary.toml:122: kind 'city' is not one of: person, place, organisation, outlet, agreement, event"]
+    assert lines[-1] == "2 errors; nothing was written."
+    # the headline error needs the earlier errors fixed first (load, then assemble), and then it names the line
+    edit(project, NOTE_004, '"kurt-campel",', '"kurt-campbell",')
+    edit(project, "content/glossary.toml", 'kind = "city"', 'kind = "place"')
+    code, lines = check(project, capsys)
+    assert lines == [f"{NOTE_004}:1: seeds/004_911ee84ec367d659.txt prints no headline; add headline = \"…\" in the article's language",
+                     "1 error; nothing was written."]
+
+
+def test_duplicate_slug_names_both_files(project, capsys):
+    edit(project, NOTE_004, 'slug = "putin-to-visit-north-korea-june-2024"', 'slug = "kim-to-visit-russia-september-2023"')
+    edit(project, "content/notes/003_dd389d9e22ba10dd.toml", 'related = ["putin-to-visit-north-korea-june-2024"]', "related = []")
+    code, lines = check(project, capsys)
+    assert lines[0] == (f"{NOTE_004}:1: duplicate slug 'kim-to-visit-russia-september-2023', also used by {NOTE_000}:1")
+
+
+def test_edited_seed_is_refused(project, capsys):
+    seed = project / "seeds" / "002_bf67f3b841684d33.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("کیم", "کيم"), encoding="utf-8")
+    code, lines = check(project, capsys)
+    assert lines[0].startswith("seeds/002_bf67f3b841684d33.txt: no longer matches seeds/SHA256SUMS: seeds are never edited")
+
+
+def test_seed_without_note(project, capsys):
+    (project / NOTE_000).unlink()
+    code, lines = check(project, capsys)
+    assert lines[0] == f"{NOTE_000}: missing: seeds/000_2d6022ae28c1f2b9.txt needs a note (see content/README.md)"
+
+
+def test_inferred_date_needs_a_reason(project, capsys):
+    edit(project, NOTE_000, "published = 2023-09-05", "published = 2023-09-05\ninferred = true")
+    code, lines = check(project, capsys)
+    assert lines[0].startswith(f"{NOTE_000}:10: an inferred date needs a reason")

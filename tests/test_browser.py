@@ -1,0 +1,86 @@
+"""The site as readers see it, in Debian chromium: RTL, language, no overflow, visible highlights.
+
+Screenshots land in tests/artifacts/screenshots/ (git-ignored) for a person to look at.
+"""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
+PAGES = {
+    "home": "{lang}/",
+    "article-fa-source": "{lang}/articles/kim-to-visit-russia-september-2023/",
+    "article-ar-source": "{lang}/articles/putin-to-visit-north-korea-june-2024/",
+    "topic": "{lang}/topics/military/",
+}
+CASES = [(lang, kind, width) for lang in ("fa", "ar") for kind in PAGES for width in (390, 1280)]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda req: errors.append(f"failed {req.url}"))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("lang,kind,width", CASES, ids=[f"{l}-{k}-{w}" for l, k, w in CASES])
+def test_page_reads_right_to_left_without_overflow(page, served, lang, kind, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(served + PAGES[kind].format(lang=lang))
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == lang
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{overflow}px of horizontal scroll"
+    assert page.evaluate("document.fonts.check('16px Vazirmatn', 'ایران')")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{lang}-{kind}-{width}.png"), full_page=True)
+    if kind.startswith("article"):
+        assert_highlights_visible(page, width)
+
+
+def assert_highlights_visible(page, width):
+    marks = page.locator("main mark")
+    assert marks.count() >= 2
+    for i in range(marks.count()):
+        mark = marks.nth(i)
+        mark.scroll_into_view_if_needed()
+        box = mark.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+        background = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        row = mark.locator("xpath=ancestor::div[contains(@class,'row')]")
+        block, notes = row.locator(".block").bounding_box(), row.locator(".notes").bounding_box()
+        if width >= 1024:  # beside the text, on its left in RTL
+            assert notes["x"] + notes["width"] <= block["x"] + 1
+        else:  # right after the paragraph
+            assert notes["y"] >= block["y"] + block["height"] - 1
+
+
+def test_annotation_link_targets_the_passage(page, served):
+    page.goto(served + "fa/topics/economic/")
+    page.locator("a.goto").first.click()
+    page.wait_for_load_state("networkidle")
+    target = page.evaluate("location.hash.slice(1)")
+    assert page.evaluate(f"document.getElementById('{target}').tagName") == "MARK"
+    assert page.locator(f"mark#{target}").is_visible()
+
+
+def test_language_switch_and_remembered_choice(page, served):
+    page.goto(served)
+    assert page.locator("a.enter").count() == 2
+    page.click("a.enter[data-lang='ar']")
+    page.wait_for_url(served + "ar/")
+    page.click("a.switch")
+    page.wait_for_url(served + "fa/")
+    page.goto(served)  # the root page sends a returning reader to the remembered language
+    page.wait_for_url(served + "fa/")

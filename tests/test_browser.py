@@ -84,3 +84,38 @@ def test_language_switch_and_remembered_choice(page, served):
     page.wait_for_url(served + "fa/")
     page.goto(served)  # the root page sends a returning reader to the remembered language
     page.wait_for_url(served + "fa/")
+
+
+def test_no_page_scrolls_sideways_at_360px(browser, served, built):
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    wide = []
+    for path in sorted(built.rglob("*.html")):
+        url = path.relative_to(built).as_posix().removesuffix("index.html")
+        if path.name == "404.html":
+            continue  # served at other addresses; same layout as every page
+        page.goto(served + url + ("#choose" if url == "" else ""))
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            wide.append(f"{url}: {overflow}px")
+    page.close()
+    assert wide == []
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_dark_theme_follows_the_system(browser, served, lang):
+    context = browser.new_context(viewport={"width": 390, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(served + f"{lang}/articles/us-official-kim-may-meet-putin-soon/")
+    page.wait_for_load_state("networkidle")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(22, 21, 20)"
+    page.screenshot(path=str(SHOTS / f"{lang}-article-dark-390.png"))
+    context.close()
+
+
+def test_print_style_drops_navigation_and_keeps_notes(page, served):
+    page.goto(served + "fa/articles/kim-to-visit-russia-september-2023/")
+    page.emulate_media(media="print")
+    assert not page.locator(".masthead nav").is_visible()
+    assert page.locator(".notes").first.is_visible()
+    assert page.evaluate("getComputedStyle(document.querySelector('.row.annotated')).display") == "block"

@@ -8,6 +8,8 @@ article must not overlap (a passage carries one highlight).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from generator.errors import ErrorList
 from generator.load import Note
 from generator.model import Annotation, Block
@@ -58,7 +60,7 @@ def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorL
         src_start, src_end = blocks_norm[index].source_span(start, end)
         placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics))
     ordered = sorted(placed, key=lambda a: (a.block, a.start))
-    for first, second in zip(ordered, ordered[1:]):
+    for first, second in pairwise(ordered):
         if first.block == second.block and second.start < first.end:
             index = next(s.index for s in note.annotations if s.id == second.id)
             errors.add(note.doc.path, note.doc.line("annotations", index, "exact"),

@@ -81,6 +81,16 @@ def bilingual(table: dict | None) -> Bilingual:
     return Bilingual(fa=table.get("fa", "").strip(), ar=table.get("ar", "").strip())
 
 
+def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, errors: ErrorList) -> None:
+    """Ids are latin slugs, unique within their file; `seen` maps each id to its first line."""
+    line = doc.line(*keypath)
+    if not SLUG.match(value):
+        errors.add(doc.path, line, f"{what} '{value}' must be lower-case latin letters, digits and hyphens")
+    if value in seen:
+        errors.add(doc.path, line, f"duplicate {what} '{value}' (first at line {seen[value]})")
+    seen.setdefault(value, line)
+
+
 def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:
     if not isinstance(table, dict):
         errors.add(doc.path, doc.line(*keypath), f"'{keypath[-1]}' must be a table with fa and ar texts")
@@ -105,8 +115,7 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
             check_bilingual(doc, doc.data[key], (key,), errors)
     topics = []
     for topic_id, names in doc.data.get("topics", {}).items():
-        if not SLUG.match(topic_id):
-            errors.add(path, doc.line("topics", topic_id), f"topic id '{topic_id}' must be lower-case latin letters, digits and hyphens")
+        check_id(doc, ("topics", topic_id), topic_id, "topic id", {}, errors)
         check_bilingual(doc, names, ("topics", topic_id), errors)
         topics.append(Topic(topic_id, bilingual(names if isinstance(names, dict) else {})))
     if "topics" in doc.data and not topics:
@@ -190,12 +199,7 @@ def load_glossary(root: Path, errors: ErrorList) -> tuple[Entity, ...]:
     for i, item in enumerate(doc.data.get("entity", [])):
         if not check_table(doc, item, ("entity", i), spec, errors, required=("id", "kind", "latin", "fa", "ar")):
             continue
-        line = doc.line("entity", i, "id")
-        if not SLUG.match(item["id"]):
-            errors.add(path, line, f"entity id '{item['id']}' must be lower-case latin letters, digits and hyphens")
-        if item["id"] in seen:
-            errors.add(path, line, f"duplicate entity id '{item['id']}' (first at line {seen[item['id']]})")
-        seen.setdefault(item["id"], line)
+        check_id(doc, ("entity", i, "id"), item["id"], "entity id", seen, errors)
         if item["kind"] not in ENTITY_KINDS:
             errors.add(path, doc.line("entity", i, "kind"), f"kind '{item['kind']}' is not one of: {', '.join(ENTITY_KINDS)}")
         if "role" in item:
@@ -225,8 +229,7 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     data = doc.data
     if not check_table(doc, data, (), NOTE_SPEC, errors, required=("slug", "lang", "topics", "source", "date", "summary")):
         return None
-    if not SLUG.match(data["slug"]):
-        errors.add(path, doc.line("slug"), f"slug '{data['slug']}' must be lower-case latin letters, digits and hyphens")
+    check_id(doc, ("slug",), data["slug"], "slug", {}, errors)
     if data["lang"] not in LANGS:
         errors.add(path, doc.line("lang"), f"lang must be \"fa\" or \"ar\", not \"{data['lang']}\"")
     _check_refs(doc, ("topics",), data["topics"], topics, "topic", errors)
@@ -247,15 +250,9 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     annotations = []
     seen = {}
     for i, item in enumerate(data.get("annotations", [])):
-        if not check_table(doc, item, ("annotations", i), ANNOTATION_SPEC, errors,
-                                                         required=("id", "exact", "note")):
+        if not check_table(doc, item, ("annotations", i), ANNOTATION_SPEC, errors, required=("id", "exact", "note")):
             continue
-        line = doc.line("annotations", i, "id")
-        if not SLUG.match(item["id"]):
-            errors.add(path, line, f"annotation id '{item['id']}' must be lower-case latin letters, digits and hyphens")
-        if item["id"] in seen:
-            errors.add(path, line, f"duplicate annotation id '{item['id']}' (first at line {seen[item['id']]})")
-        seen.setdefault(item["id"], line)
+        check_id(doc, ("annotations", i, "id"), item["id"], "annotation id", seen, errors)
         if not item["exact"].strip():
             errors.add(path, doc.line("annotations", i, "exact"), "exact is empty; quote the passage the note is about")
         check_bilingual(doc, item["note"], ("annotations", i, "note"), errors, required=())

@@ -61,7 +61,7 @@ def broken_links(site: Path) -> list[str]:
         if path.name == "404.html":
             continue  # absolute by design: a 404 page is served at any address
         base = "http://site/" + path.relative_to(site).as_posix()
-        for tag, url in info.links:
+        for _tag, url in info.links:
             parsed = urlparse(url)
             if parsed.scheme in ("http", "https", "mailto"):
                 continue

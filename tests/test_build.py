@@ -9,7 +9,7 @@ import pytest
 from generator import build as build_module
 from generator.build import build
 from generator.cli import main
-from tests.conftest import ROOT, copy_project, site_pages
+from tests.conftest import ROOT, site_pages
 from tests.sitecheck import broken_links, read_page
 
 SLUGS = ["kim-to-visit-russia-september-2023", "us-official-kim-may-meet-putin-soon", "kim-tours-far-east-after-summit",

@@ -154,3 +154,10 @@ def test_base_url_sets_the_404_pages_paths(tmp_path):
     html = (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
     assert 'href="/digest/assets/site.css"' in html and 'href="/digest/fa/"' in html
     assert 'href="../../../assets/site.css"' in (tmp_path / "site" / "fa" / "topics" / "military" / "index.html").read_text(encoding="utf-8")
+
+
+def test_titles_are_plain_text(built):
+    """<title> is not parsed as HTML: markup there would show in the browser tab."""
+    for path in site_pages(built):
+        title = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S).group(1)
+        assert "<" not in title and title.strip(), path

@@ -30,9 +30,9 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The real digest built once into a temporary folder; returns the site folder."""
+    """The real digest built once, for publishing under /digest/ (see `served`); returns the site folder."""
     out = tmp_path_factory.mktemp("built") / "site"
-    build(ROOT, out)
+    build(ROOT, out, base_url="/digest/")
     return out
 
 

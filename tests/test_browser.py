@@ -91,8 +91,6 @@ def test_no_page_scrolls_sideways_at_360px(browser, served, built):
     wide = []
     for path in sorted(built.rglob("*.html")):
         url = path.relative_to(built).as_posix().removesuffix("index.html")
-        if path.name == "404.html":
-            continue  # served at other addresses; same layout as every page
         page.goto(served + url + ("#choose" if url == "" else ""))
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if overflow > 0:
@@ -111,6 +109,15 @@ def test_dark_theme_follows_the_system(browser, served, lang):
     assert background == "rgb(22, 21, 20)"
     page.screenshot(path=str(SHOTS / f"{lang}-article-dark-390.png"))
     context.close()
+
+
+def test_404_page_is_styled_at_any_address(page, served):
+    response = page.goto(served + "ar/no/such/page/")
+    assert response.status == 404
+    page.goto(served + "ar/404.html")  # what a static host serves for the missing address above
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Noto Naskh Arabic"')
+    page.click("main a")
+    assert page.url == served + "ar/"
 
 
 def test_print_style_drops_navigation_and_keeps_notes(page, served):

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from generator.errors import ErrorList
 from generator.load import Note
-from generator.model import Annotation, Block
+from generator.model import Annotation, Block, Mention
 from generator.textnorm import normalize, normalize_mapped
 
 
@@ -58,7 +58,7 @@ def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorL
             continue
         index, start, end = hits[0]
         src_start, src_end = blocks_norm[index].source_span(start, end)
-        placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics))
+        placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics, spec.kind, spec.see))
     ordered = sorted(placed, key=lambda a: (a.block, a.start))
     for first, second in pairwise(ordered):
         if first.block == second.block and second.start < first.end:
@@ -66,3 +66,43 @@ def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorL
             errors.add(note.doc.path, note.doc.line("annotations", index, "exact"),
                        f"annotation '{second.id}' overlaps annotation '{first.id}'; a passage carries one note, so shorten one quote")
     return tuple(placed)
+
+
+# --- glossary mentions ---------------------------------------------------------------------------
+
+PROCLITICS = ("", "و", "ف", "ب", "ل", "ک", "وب", "ول", "فب", "فل", "وک")
+"""Arabic one-letter prefixes a name may carry (وبوتين, لبوتين, ببيونغ يانغ), in normalized form."""
+
+
+def _word_start(text: str, at: int) -> int:
+    while at > 0 and text[at - 1].isalpha():
+        at -= 1
+    return at
+
+
+def spelling_hits(norm_text: str, spelling: str):
+    """Yield (start, end) of whole-word occurrences of a normalized spelling, proclitics allowed."""
+    at = norm_text.find(spelling)
+    while at != -1 and spelling:
+        end = at + len(spelling)
+        whole_end = end == len(norm_text) or not norm_text[end].isalpha()
+        if whole_end and norm_text[_word_start(norm_text, at):at] in PROCLITICS:
+            yield at, end
+        at = norm_text.find(spelling, at + 1)
+
+
+def find_mentions(blocks: tuple[Block, ...], entities) -> tuple[Mention, ...]:
+    """Glossary names in the text, longest first where two overlap, as spans of the original text."""
+    spellings = [(normalize(s).strip(), e.id) for e in entities for s in e.spellings]
+    mentions = []
+    for index, block in enumerate(blocks):
+        norm = normalize_mapped(block.text)
+        found = sorted(((start, end, entity) for spelling, entity in spellings
+                        for start, end in spelling_hits(norm.text, spelling)), key=lambda h: (h[0], h[0] - h[1]))
+        taken = 0
+        for start, end, entity in found:
+            if start >= taken:
+                src_start, src_end = norm.source_span(start, end)
+                mentions.append(Mention(index, src_start, src_end, entity))
+                taken = end
+    return tuple(mentions)

@@ -7,12 +7,14 @@ note, every related article exists.
 
 from __future__ import annotations
 
-from generator.anchor import anchor
+from generator.anchor import anchor, find_mentions, spelling_hits
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList
 from generator.i18n import parse_dateline
+from generator.links import all_targets, check_refs
 from generator.load import Content, Note
 from generator.model import Article, PubDate, Site, Source
+from generator.textnorm import normalize
 
 
 def _check_date(note: Note, dateline: str, errors: ErrorList) -> None:
@@ -27,7 +29,7 @@ def _check_date(note: Note, dateline: str, errors: ErrorList) -> None:
                    f"not {note.published.isoformat()}; correct date.published or mark it inferred")
 
 
-def assemble_article(note: Note, seed_text: str, errors: ErrorList) -> Article | None:
+def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) -> Article | None:
     path = note.doc.path
 
     def report(key: str, message: str) -> None:
@@ -48,15 +50,35 @@ def assemble_article(note: Note, seed_text: str, errors: ErrorList) -> Article |
     return Article(
         seed=note.seed, slug=note.slug, lang=note.lang, headline=headline, dateline=cleaned.dateline,
         published=PubDate(note.published, note.inferred, note.reason),
-        source=Source(note.outlet, note.url), topics=note.topics, entities=note.entities, related=note.related,
+        source=Source(note.outlet, note.url, note.about), topics=note.topics, entities=note.entities, related=note.related,
         summary=note.summary, blocks=cleaned.blocks, annotations=annotations, meta=cleaned.meta,
+        mentions=find_mentions(cleaned.blocks, entities),
     )
+
+
+def check_spellings(content: Content, articles, errors: ErrorList) -> None:
+    """Every glossary spelling occurs in some article (text or sign-off), unless the editor marked it as their own."""
+    doc = next((d for d in content.docs if d.path.name == "glossary.toml"), None)
+    texts = [normalize(" ".join([a.headline, *(b.text for b in a.blocks), *(v for _, v in a.meta)])) for a in articles]
+    for index, entity in enumerate(content.entities):
+        for spelling in entity.spellings:
+            if spelling in entity.editor_spellings:
+                continue
+            wanted = normalize(spelling).strip()
+            if not any(next(spelling_hits(text, wanted), None) for text in texts):
+                errors.add(doc.path, doc.line("entity", index, "id"), f"the spelling '{spelling}' of '{entity.id}' occurs in no "
+                           "article; correct it, or list it in editor_spellings if it is the editor's own")
 
 
 def assemble(content: Content) -> Site:
     """Raise ContentErrors for anything the notes get wrong about their seeds."""
     errors = ErrorList(content.root)
-    articles = [assemble_article(note, content.seeds[seed], errors) for seed, note in sorted(content.notes.items())]
+    articles = [assemble_article(note, content.seeds[seed], content.entities, errors)
+                for seed, note in sorted(content.notes.items())]
     errors.raise_if_any()
     newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
-    return Site(content.settings, tuple(newest_first), content.entities)
+    site = Site(content.settings, tuple(newest_first), content.entities, content.events)
+    check_refs(content.docs, all_targets(site), errors)
+    check_spellings(content, articles, errors)
+    errors.raise_if_any()
+    return site

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ErrorList
-from generator.model import LANGS, Bilingual, Entity, Settings, Topic
-from generator.tomlfile import Tables, TomlDoc, check_table, read_text, read_toml
+from generator.model import ANNOTATION_KINDS, LANGS, Bilingual, Entity, Event, Settings, Topic
+from generator.glossary import load_glossary, load_timeline
+from generator.tomlfile import (SLUG, Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
+                                read_text, read_toml)
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ENTITY_KINDS = ("person", "place", "organisation", "outlet", "agreement", "event")
-BILINGUAL = {"fa": str, "ar": str}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +32,8 @@ class AnnotationSpec:
     suffix: str
     note: Bilingual
     topics: tuple[str, ...]
+    kind: str = "context"
+    see: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Note:
     headline: str
     outlet: str
     url: str
+    about: Bilingual
     published: dt.date
     inferred: bool
     reason: Bilingual
@@ -74,28 +76,9 @@ class Content:
     """Seed file stem → verbatim text."""
     notes: dict[str, Note]
     entities: tuple[Entity, ...]
-
-
-def bilingual(table: dict | None) -> Bilingual:
-    table = table or {}
-    return Bilingual(fa=table.get("fa", "").strip(), ar=table.get("ar", "").strip())
-
-
-def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, errors: ErrorList) -> None:
-    """Ids are latin slugs, unique within their file; `seen` maps each id to its first line."""
-    line = doc.line(*keypath)
-    if not SLUG.match(value):
-        errors.add(doc.path, line, f"{what} '{value}' must be lower-case latin letters, digits and hyphens")
-    if value in seen:
-        errors.add(doc.path, line, f"duplicate {what} '{value}' (first at line {seen[value]})")
-    seen.setdefault(value, line)
-
-
-def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:
-    if not isinstance(table, dict):
-        errors.add(doc.path, doc.line(*keypath), f"'{keypath[-1]}' must be a table with fa and ar texts")
-        return
-    check_table(doc, table, keypath, BILINGUAL, errors, required=required)
+    events: tuple[Event, ...]
+    docs: tuple[TomlDoc, ...]
+    """Every content file as read, for checks that need their lines (references, spellings)."""
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -128,7 +111,7 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     return settings, doc.data
 
 
-def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList) -> Settings:
+def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList, docs: list) -> Settings:
     """content/topics/{id}.toml holds each topic's summary; every topic needs one."""
     topics = []
     folder = root / "content" / "topics"
@@ -146,6 +129,7 @@ def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList) -> S
         if doc is None:
             topics.append(topic)
             continue
+        docs.append(doc)
         check_table(doc, doc.data, (), {"summary": dict}, errors, required=("summary",))
         check_bilingual(doc, doc.data.get("summary", {}), ("summary",), errors)
         topics.append(Topic(topic.id, topic.name, bilingual(doc.data.get("summary"))))
@@ -184,42 +168,12 @@ def load_seeds(root: Path, errors: ErrorList) -> dict[str, str]:
     return seeds
 
 
-# --- glossary -------------------------------------------------------------------------------
-
-def load_glossary(root: Path, errors: ErrorList) -> tuple[Entity, ...]:
-    path = root / "content" / "glossary.toml"
-    if not path.exists():
-        return ()
-    doc = read_toml(path, errors)
-    if doc is None:
-        return ()
-    check_table(doc, doc.data, (), {"entity": Tables}, errors)
-    spec = {"id": str, "kind": str, "latin": str, "fa": str, "ar": str, "aliases": list, "role": dict}
-    entities, seen = [], {}
-    for i, item in enumerate(doc.data.get("entity", [])):
-        if not check_table(doc, item, ("entity", i), spec, errors, required=("id", "kind", "latin", "fa", "ar")):
-            continue
-        check_id(doc, ("entity", i, "id"), item["id"], "entity id", seen, errors)
-        if item["kind"] not in ENTITY_KINDS:
-            errors.add(path, doc.line("entity", i, "kind"), f"kind '{item['kind']}' is not one of: {', '.join(ENTITY_KINDS)}")
-        if "role" in item:
-            check_bilingual(doc, item["role"], ("entity", i, "role"), errors)
-        entities.append(Entity(item["id"], item["kind"], Bilingual(item["fa"], item["ar"]), item["latin"],
-                               tuple(item.get("aliases", ())), bilingual(item.get("role"))))
-    return tuple(entities)
-
-
 # --- notes ----------------------------------------------------------------------------------
 
 NOTE_SPEC = {"slug": str, "lang": str, "headline": str, "topics": list, "entities": list, "related": list,
              "source": dict, "date": dict, "summary": dict, "cut": dict, "annotations": Tables}
-ANNOTATION_SPEC = {"id": str, "exact": str, "prefix": str, "suffix": str, "topics": list, "note": dict}
-
-
-def _check_refs(doc: TomlDoc, keypath: tuple, values, known: set, what: str, errors: ErrorList) -> None:
-    for value in values:
-        if value not in known:
-            errors.add(doc.path, doc.line(*keypath), f"unknown {what} '{value}'; known: {', '.join(sorted(known)) or 'none'}")
+ANNOTATION_SPEC = {"id": str, "kind": str, "exact": str, "prefix": str, "suffix": str, "topics": list, "see": list,
+                   "note": dict}
 
 
 def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note | None:
@@ -232,9 +186,11 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     check_id(doc, ("slug",), data["slug"], "slug", {}, errors)
     if data["lang"] not in LANGS:
         errors.add(path, doc.line("lang"), f"lang must be \"fa\" or \"ar\", not \"{data['lang']}\"")
-    _check_refs(doc, ("topics",), data["topics"], topics, "topic", errors)
-    _check_refs(doc, ("entities",), data.get("entities", []), entities, "entity id (see content/glossary.toml)", errors)
-    check_table(doc, data["source"], ("source",), {"outlet": str, "url": str}, errors, required=("outlet",))
+    check_known(doc, ("topics",), data["topics"], topics, "topic", errors)
+    check_known(doc, ("entities",), data.get("entities", []), entities, "entity id (see content/glossary.toml)", errors)
+    check_table(doc, data["source"], ("source",), {"outlet": str, "url": str, "about": dict}, errors, required=("outlet",))
+    if "about" in data["source"]:
+        check_bilingual(doc, data["source"]["about"], ("source", "about"), errors)
     url = data["source"].get("url", "")
     if url and not url.startswith(("https://", "http://")):
         errors.add(path, doc.line("source", "url"), "source.url must start with https:// or http://")
@@ -253,18 +209,25 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         if not check_table(doc, item, ("annotations", i), ANNOTATION_SPEC, errors, required=("id", "exact", "note")):
             continue
         check_id(doc, ("annotations", i, "id"), item["id"], "annotation id", seen, errors)
+        if re.match(r"^(p\d+|note-.*)$", item["id"]):
+            errors.add(path, doc.line("annotations", i, "id"), f"annotation id '{item['id']}' is reserved for the page's "
+                       "paragraph and note anchors (p1, p2…, note-…); choose another")
         if not item["exact"].strip():
             errors.add(path, doc.line("annotations", i, "exact"), "exact is empty; quote the passage the note is about")
         check_bilingual(doc, item["note"], ("annotations", i, "note"), errors, required=())
         note = bilingual(item["note"] if isinstance(item["note"], dict) else {})
         if not (note.fa or note.ar):
             errors.add(path, doc.line("annotations", i, "note"), "the annotation has no note: write note.fa and/or note.ar")
-        _check_refs(doc, ("annotations", i, "topics"), item.get("topics", []), topics, "topic", errors)
+        check_known(doc, ("annotations", i, "topics"), item.get("topics", []), topics, "topic", errors)
+        kind = item.get("kind", "context")
+        if kind not in ANNOTATION_KINDS:
+            errors.add(path, doc.line("annotations", i, "kind"), f"kind '{kind}' is not one of: {', '.join(ANNOTATION_KINDS)}")
         annotations.append(AnnotationSpec(i, item["id"], item["exact"], item.get("prefix", ""), item.get("suffix", ""),
-                                          note, tuple(item.get("topics", ()))))
+                                          note, tuple(item.get("topics", ())), kind, tuple(item.get("see", ()))))
     return Note(
         seed=path.stem, doc=doc, slug=data["slug"], lang=data["lang"], headline=data.get("headline", "").strip(),
-        outlet=data["source"].get("outlet", ""), url=url, published=date.get("published"),
+        outlet=data["source"].get("outlet", ""), url=url, about=bilingual(data["source"].get("about")),
+        published=date.get("published"),
         inferred=bool(date.get("inferred", False)), reason=bilingual(date.get("reason")),
         topics=tuple(data["topics"]), entities=tuple(data.get("entities", ())), related=tuple(data.get("related", ())),
         summary=bilingual(data["summary"]),
@@ -294,7 +257,7 @@ def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: Erro
                        f"duplicate slug '{note.slug}', also used by {errors.display(first.doc.path)}:{first.doc.line('slug')}")
         by_slug.setdefault(note.slug, note)
     for note in notes.values():
-        _check_refs(note.doc, ("related",), [r for r in note.related if r != note.slug], set(by_slug), "related article slug", errors)
+        check_known(note.doc, ("related",), [r for r in note.related if r != note.slug], set(by_slug), "related article slug", errors)
         if note.slug in note.related:
             errors.add(note.doc.path, note.doc.line("related"), "an article cannot be related to itself")
     return notes
@@ -303,12 +266,16 @@ def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: Erro
 def load(root: Path) -> Content:
     """Read everything; raise ContentErrors listing every problem found."""
     errors = ErrorList(root)
+    docs: list[TomlDoc] = []
     settings, _ = load_settings(root, errors)
     seeds = load_seeds(root, errors)
-    entities = load_glossary(root, errors)
+    entities = load_glossary(root, errors, docs)
     if settings is None:
         errors.raise_if_any()
-    settings = load_topic_summaries(root, settings, errors)
-    notes = load_notes(root, seeds, {t.id for t in settings.topics}, {e.id for e in entities}, errors)
+    settings = load_topic_summaries(root, settings, errors, docs)
+    entity_ids = {e.id for e in entities}
+    notes = load_notes(root, seeds, {t.id for t in settings.topics}, entity_ids, errors)
+    events = load_timeline(root, entity_ids, errors, docs)
     errors.raise_if_any()
-    return Content(root, settings, seeds, notes, entities)
+    docs += [note.doc for note in notes.values()]
+    return Content(root, settings, seeds, notes, entities, events, tuple(docs))

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 LANGS = ("fa", "ar")
+ANNOTATION_KINDS = ("context", "cross-reference", "disputed", "correction")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,13 @@ class Entity:
     aliases: tuple[str, ...] = ()
     """Other spellings found in the seeds (either script)."""
     role: Bilingual = Bilingual()
+    editor_spellings: tuple[str, ...] = ()
+    """Spellings the editor supplies that no seed uses (checked: every other spelling occurs in a seed)."""
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every name this entity goes by in the digest, both scripts."""
+        return tuple(dict.fromkeys((self.name.fa, self.name.ar, *self.aliases)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +100,10 @@ class Annotation:
     """Character span of the quote in that block's text."""
     note: Bilingual
     topics: tuple[str, ...]
+    kind: str = "context"
+    """One of ANNOTATION_KINDS: editorial context, a cross-reference, a disputed claim, a correction."""
+    see: tuple[str, ...] = ()
+    """References ('@slug#annotation-id') to passages of other articles reporting the same fact."""
 
     def quote(self, article: Article) -> str:
         return article.blocks[self.block].text[self.start : self.end]
@@ -101,6 +113,8 @@ class Annotation:
 class Source:
     outlet: str
     url: str = ""
+    about: Bilingual = Bilingual()
+    """Who the outlet is and whose reporting it relays (Markdown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +123,30 @@ class PubDate:
     inferred: bool
     reason: Bilingual = Bilingual()
     """Why the editor inferred this date (required when inferred)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A glossary name found in article text (any spelling, any script)."""
+
+    block: int
+    start: int
+    end: int
+    entity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event of the timeline (content/timeline.toml)."""
+
+    id: str
+    start: dt.date
+    end: dt.date | None
+    title: Bilingual
+    note: Bilingual
+    passages: tuple[str, ...]
+    """References ('@slug#annotation-id') to the passages that mention it."""
+    entities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +167,7 @@ class Article:
     blocks: tuple[Block, ...]
     annotations: tuple[Annotation, ...]
     meta: tuple[tuple[str, str], ...] = ()
+    mentions: tuple[Mention, ...] = ()
 
     def annotations_in(self, block: int) -> list[Annotation]:
         return sorted((a for a in self.annotations if a.block == block), key=lambda a: a.start)
@@ -140,6 +179,8 @@ class Site:
     articles: tuple[Article, ...]
     """Newest first."""
     entities: tuple[Entity, ...] = field(default=())
+    events: tuple[Event, ...] = field(default=())
+    """Oldest first."""
 
     def article(self, slug: str) -> Article:
         return next(a for a in self.articles if a.slug == slug)
@@ -149,3 +190,6 @@ class Site:
 
     def entity(self, entity_id: str) -> Entity:
         return next(e for e in self.entities if e.id == entity_id)
+
+    def annotation(self, slug: str, annotation_id: str) -> Annotation:
+        return next(a for a in self.article(slug).annotations if a.id == annotation_id)

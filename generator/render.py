@@ -17,12 +17,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from generator.i18n import dates, local_digits, translations
-from generator.model import LANGS, Annotation, Article, Site
+from generator.i18n import dates, hijri, gregorian, jalali, local_digits, translations
+from generator.links import ref_path, split_passage
+from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
-SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|@|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 
 
 def isolate(text: str) -> Markup:
@@ -44,7 +45,16 @@ def make_markdown() -> MarkdownIt:
     def text(renderer, tokens, idx, options, env):
         return str(isolate(tokens[idx].content))
 
+    def link_open(renderer, tokens, idx, options, env):
+        """'@slug#annotation' references become relative links for the page being rendered."""
+        href = tokens[idx].attrGet("href") or ""
+        if href.startswith("@") and "page" in env:
+            page = env["page"]
+            tokens[idx].attrSet("href", page.url(ref_path(href, page.lang) or ""))
+        return renderer.renderToken(tokens, idx, options, env)
+
     md.add_render_rule("text", text)
+    md.add_render_rule("link_open", link_open)
     return md
 
 
@@ -88,8 +98,21 @@ def dates_filter(ctx, date) -> tuple[str, str]:
     return dates(date, ctx["page"].lang)
 
 
-def markdown_filter(text: str) -> Markup:
-    return Markup(MARKDOWN.render(text)) if text else Markup("")
+@pass_context
+def markdown_filter(ctx, text: str) -> Markup:
+    return Markup(MARKDOWN.render(text, {"page": ctx["page"]})) if text else Markup("")
+
+
+@pass_context
+def ref_url_filter(ctx, ref: str) -> str:
+    page = ctx["page"]
+    return page.url(ref_path(ref, page.lang) or "")
+
+
+@pass_context
+def three_dates_filter(ctx, date) -> tuple[str, str, str]:
+    lang = ctx["page"].lang
+    return jalali(date, lang), hijri(date, lang), gregorian(date, lang)
 
 
 def language_name(lang: str, in_lang: str) -> str:
@@ -106,18 +129,58 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate)
-    env.globals.update(language_name=language_name, LANGS=LANGS)
+    env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
+                       ref_url=ref_url_filter, three_dates=three_dates_filter)
+    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS)
     return env
 
 
 # --- page-kind contexts ------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class Piece:
+class Part:
+    """A run of text, linked to a glossary entry when `entity` is set."""
+
     text: str
+    entity: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    parts: tuple[Part, ...]
     annotation: Annotation | None = None
     number: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.parts)
+
+
+def split_parts(text: str, offset: int, mentions) -> tuple[Part, ...]:
+    """Cut text (which starts at `offset` in its block) at the mentions that lie inside it."""
+    parts, at = [], 0
+    for m in mentions:
+        start, end = m.start - offset, m.end - offset
+        if start >= at and end <= len(text):
+            if start > at:
+                parts.append(Part(text[at:start]))
+            parts.append(Part(text[start:end], m.entity))
+            at = end
+    if at < len(text) or not parts:
+        parts.append(Part(text[at:]))
+    return tuple(parts)
+
+
+def linked_mentions(article: Article) -> dict[int, list[Mention]]:
+    """The first mention of each entity in the article, by block; mentions cut by a highlight are skipped."""
+    seen, by_block = set(), {}
+    for m in sorted(article.mentions, key=lambda m: (m.block, m.start)):
+        crossing = any(a.block == m.block and (a.start < m.start < a.end or a.start < m.end < a.end)
+                       for a in article.annotations)
+        if m.entity not in seen and not crossing:
+            seen.add(m.entity)
+            by_block.setdefault(m.block, []).append(m)
+    return by_block
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +193,44 @@ class Row:
 
 
 def article_rows(article: Article) -> tuple[Row, ...]:
-    """Split each block at its annotation boundaries; number notes in reading order."""
-    rows, number = [], 0
+    """Split each block at its annotation boundaries and linked mentions; number notes in reading order."""
+    rows, number, mentions = [], 0, linked_mentions(article)
     for index, block in enumerate(article.blocks):
         pieces, notes, at = [], [], 0
+        here = mentions.get(index, [])
+
+        def piece(start, end, annotation=None, number=0):
+            return Piece(split_parts(block.text[start:end], start, here), annotation, number)
+
         for annotation in article.annotations_in(index):
             number += 1
             if annotation.start > at:
-                pieces.append(Piece(block.text[at:annotation.start]))
-            pieces.append(Piece(block.text[annotation.start:annotation.end], annotation, number))
+                pieces.append(piece(at, annotation.start))
+            pieces.append(piece(annotation.start, annotation.end, annotation, number))
             notes.append((number, annotation))
             at = annotation.end
         if at < len(block.text):
-            pieces.append(Piece(block.text[at:]))
+            pieces.append(piece(at, len(block.text)))
         rows.append(Row(block.kind, tuple(pieces), tuple(notes)))
     return tuple(rows)
+
+
+def entity_passages(site: Site, entity_id: str) -> list[tuple[Article, list[tuple[int, tuple[Part, ...]]]]]:
+    """Every paragraph that names the entity, grouped by article (newest first), with the names marked."""
+    groups = []
+    for article in site.articles:
+        blocks = {}
+        for m in article.mentions:
+            if m.entity == entity_id:
+                blocks.setdefault(m.block, []).append(m)
+        if blocks:
+            groups.append((article, [(b, split_parts(article.blocks[b].text, 0, sorted(ms, key=lambda m: m.start)))
+                                     for b, ms in sorted(blocks.items())]))
+    return groups
+
+
+def event_passages(site: Site, event: Event) -> list[tuple[Article, Annotation]]:
+    return [(site.article(slug), site.annotation(slug, anchor)) for slug, anchor in map(split_passage, event.passages)]
 
 
 def topic_passages(site: Site, topic_id: str) -> list[tuple[Article, list[Annotation]]]:
@@ -169,6 +255,7 @@ def render_site(site: Site, base_path: str, env: Environment | None = None) -> d
         pages[file or path + "index.html"] = html
 
     topic_counts = {t.id: sum(len(g) for _, g in topic_passages(site, t.id)) for t in site.settings.topics}
+    mention_counts = {e.id: sum(len(g) for _, g in entity_passages(site, e.id)) for e in site.entities}
     render("chooser.html", "fa", "")
     render("404.html", "fa", "fa/404.html", file="404.html", root=base_path)
     for lang in LANGS:
@@ -178,4 +265,11 @@ def render_site(site: Site, base_path: str, env: Environment | None = None) -> d
             render("article.html", lang, f"{lang}/articles/{article.slug}/", article=article, rows=article_rows(article))
         for topic in site.settings.topics:
             render("topic.html", lang, f"{lang}/topics/{topic.id}/", topic=topic, groups=topic_passages(site, topic.id))
+        if site.entities:
+            render("entities.html", lang, f"{lang}/entities/", counts=mention_counts)
+            for entity in site.entities:
+                render("entity.html", lang, f"{lang}/entities/{entity.id}/", entity=entity,
+                       groups=entity_passages(site, entity.id))
+        if site.events:
+            render("timeline.html", lang, f"{lang}/timeline/", passages={e.id: event_passages(site, e) for e in site.events})
     return pages

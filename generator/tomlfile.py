@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import ErrorList
+from generator.model import LANGS, Bilingual
 
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BILINGUAL = {"fa": str, "ar": str}
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
@@ -146,3 +149,32 @@ def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: E
             errors.add(doc.path, doc.line(*keypath), f"missing key '{key}' in {where}")
             ok = False
     return ok
+
+
+def bilingual(table: dict | None) -> Bilingual:
+    table = table or {}
+    return Bilingual(fa=table.get("fa", "").strip(), ar=table.get("ar", "").strip())
+
+
+def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, errors: ErrorList) -> None:
+    """Ids are latin slugs, unique within their file; `seen` maps each id to its first line."""
+    line = doc.line(*keypath)
+    if not SLUG.match(value):
+        errors.add(doc.path, line, f"{what} '{value}' must be lower-case latin letters, digits and hyphens")
+    if value in seen:
+        errors.add(doc.path, line, f"duplicate {what} '{value}' (first at line {seen[value]})")
+    seen.setdefault(value, line)
+
+
+def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:
+    if not isinstance(table, dict):
+        errors.add(doc.path, doc.line(*keypath), f"'{keypath[-1]}' must be a table with fa and ar texts")
+        return
+    check_table(doc, table, keypath, BILINGUAL, errors, required=required)
+
+
+def check_known(doc: TomlDoc, keypath: tuple, values, known: set, what: str, errors: ErrorList) -> None:
+    """Every value must be one of `known` (topic ids, entity ids, slugs)."""
+    for value in values:
+        if value not in known:
+            errors.add(doc.path, doc.line(*keypath), f"unknown {what} '{value}'; known: {', '.join(sorted(known)) or 'none'}")

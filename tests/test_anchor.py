@@ -18,7 +18,9 @@ def note_with(*specs):
     doc = TomlDoc(Path("content/notes/x.toml"), {}, {("annotations", i, "exact"): 10 + i for i in range(len(specs))})
     annotations = tuple(AnnotationSpec(i, f"a{i}", exact, prefix, suffix, Bilingual(fa="یادداشت"), ())
                         for i, (exact, prefix, suffix) in enumerate(specs))
-    return Note("x", doc, "x", "fa", "", "", "", None, False, Bilingual(), (), (), (), Bilingual(), None, annotations)
+    return Note(seed="x", doc=doc, slug="x", lang="fa", headline="", outlet="", url="", about=Bilingual(), published=None,
+                inferred=False, reason=Bilingual(), topics=(), entities=(), related=(), summary=Bilingual(), cut=None,
+                annotations=annotations)
 
 
 def run(*specs, seed_text=""):

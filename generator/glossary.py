@@ -1,0 +1,78 @@
+"""Stage 1, reference files: the glossary (content/glossary.toml) and the timeline (content/timeline.toml).
+
+Both are optional for a digest, strict when present. References they make
+(`passages = ["@slug#annotation-id"]`) are resolved after assembly (links.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.errors import ErrorList
+from generator.links import split_passage
+from generator.model import Entity, Event
+from generator.tomlfile import Tables, bilingual, check_bilingual, check_id, check_known, check_table, read_toml
+
+ENTITY_KINDS = ("person", "place", "organisation", "outlet", "agreement", "event", "object")
+ENTITY_SPEC = {"id": str, "kind": str, "latin": str, "fa": str, "ar": str, "aliases": list, "editor_spellings": list,
+               "role": dict}
+EVENT_SPEC = {"id": str, "start": dt.date, "end": dt.date, "title": dict, "note": dict, "passages": list, "entities": list}
+
+
+def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ...]:
+    path = root / "content" / "glossary.toml"
+    if not path.exists():
+        return ()
+    doc = read_toml(path, errors)
+    if doc is None:
+        return ()
+    docs.append(doc)
+    check_table(doc, doc.data, (), {"entity": Tables}, errors)
+    entities, seen = [], {}
+    for i, item in enumerate(doc.data.get("entity", [])):
+        if not check_table(doc, item, ("entity", i), ENTITY_SPEC, errors, required=("id", "kind", "latin", "fa", "ar")):
+            continue
+        check_id(doc, ("entity", i, "id"), item["id"], "entity id", seen, errors)
+        if item["kind"] not in ENTITY_KINDS:
+            errors.add(path, doc.line("entity", i, "kind"), f"kind '{item['kind']}' is not one of: {', '.join(ENTITY_KINDS)}")
+        if "role" in item:
+            check_bilingual(doc, item["role"], ("entity", i, "role"), errors)
+        spellings = {item["fa"], item["ar"], *item.get("aliases", ())}
+        for spelling in item.get("editor_spellings", ()):
+            if spelling not in spellings:
+                errors.add(path, doc.line("entity", i, "editor_spellings"),
+                           f"editor spelling '{spelling}' is not one of this entry's fa, ar or aliases")
+        entities.append(Entity(item["id"], item["kind"], bilingual(item), item["latin"], tuple(item.get("aliases", ())),
+                               bilingual(item.get("role")), tuple(item.get("editor_spellings", ()))))
+    return tuple(entities)
+
+
+def load_timeline(root: Path, entity_ids: set, errors: ErrorList, docs: list) -> tuple[Event, ...]:
+    path = root / "content" / "timeline.toml"
+    if not path.exists():
+        return ()
+    doc = read_toml(path, errors)
+    if doc is None:
+        return ()
+    docs.append(doc)
+    check_table(doc, doc.data, (), {"event": Tables}, errors)
+    events, seen = [], {}
+    for i, item in enumerate(doc.data.get("event", [])):
+        if not check_table(doc, item, ("event", i), EVENT_SPEC, errors, required=("id", "start", "title", "passages")):
+            continue
+        check_id(doc, ("event", i, "id"), item["id"], "event id", seen, errors)
+        check_bilingual(doc, item["title"], ("event", i, "title"), errors)
+        if "note" in item:
+            check_bilingual(doc, item["note"], ("event", i, "note"), errors)
+        if item.get("end") and item["end"] < item["start"]:
+            errors.add(path, doc.line("event", i, "end"), f"end {item['end']} is before start {item['start']}")
+        for ref in item["passages"]:
+            if split_passage(ref) is None:
+                errors.add(path, doc.line("event", i, "passages"), f"'{ref}' is not a passage: write @slug#annotation-id")
+        if not item["passages"]:
+            errors.add(path, doc.line("event", i, "passages"), "an event needs at least one passage of an article that mentions it")
+        check_known(doc, ("event", i, "entities"), item.get("entities", []), entity_ids, "entity id", errors)
+        events.append(Event(item["id"], item["start"], item.get("end"), bilingual(item["title"]), bilingual(item.get("note")),
+                            tuple(item["passages"]), tuple(item.get("entities", ()))))
+    return tuple(sorted(events, key=lambda e: (e.start, e.id)))

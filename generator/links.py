@@ -58,8 +58,8 @@ def find_refs(doc: TomlDoc):
                 else:
                     yield from walk(item, keypath + (index,))
         elif isinstance(value, str):
-            for ref in MARKDOWN_REF.findall(value):
-                yield doc.line(*keypath), ref
+            for found in MARKDOWN_REF.finditer(value):
+                yield doc.line_in_value(keypath, value, found.start()), found.group(1)
 
     yield from walk(doc.data, ())
 

@@ -64,6 +64,7 @@ class TomlDoc:
     path: Path
     data: dict
     lines: dict
+    text: str = ""
 
     def line(self, *keypath) -> int:
         """Line of keypath, else of its first entry ([[array]] tables), else of its deepest known prefix."""
@@ -75,6 +76,13 @@ class TomlDoc:
             if inside:
                 return min(inside)
         return 1
+
+    def line_in_value(self, keypath: tuple, value: str, at: int) -> int:
+        """Line of character `at` of a string value (multi-line strings start after their opening quotes)."""
+        line = self.line(*keypath)
+        raw = self.text.splitlines()[line - 1] if self.text else ""
+        opens_alone = raw.rstrip().endswith(('"""', "'''"))
+        return line + (1 if "\n" in value and opens_alone else 0) + value[:at].count("\n")
 
 
 def read_text(path: Path, errors: ErrorList) -> str | None:
@@ -103,7 +111,7 @@ def read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
         message = _TOML_ERR_LINE.sub("", str(exc)).strip()
         errors.add(path, int(found.group(1)) if found else 0, f"is not valid TOML: {message}")
         return None
-    return TomlDoc(path, data, _key_lines(text))
+    return TomlDoc(path, data, _key_lines(text), text)
 
 
 # --- schema checks -------------------------------------------------------------------------

@@ -62,3 +62,15 @@ def test_quote_in_cut_boilerplate_says_so():
 def test_overlapping_quotes_are_refused():
     _, errors = run(("کيم جونج أون قد يجتمع", "", ""), ("أون قد يجتمع قريبا", "", ""))
     assert errors == ["content/notes/x.toml:11: annotation 'a1' overlaps annotation 'a0'; a passage carries one note, so shorten one quote"]
+
+
+def test_glossary_names_are_found_in_any_spelling_and_with_proclitics():
+    from generator.anchor import find_mentions
+    from generator.model import Entity
+
+    entities = (Entity("kim", "person", Bilingual("کیم جونگ اون", "كيم جونغ أون"), "Kim Jong Un", ("كيم جونج أون", "کیم")),
+                Entity("pyongyang", "place", Bilingual("پیونگ یانگ", "بيونغ يانغ"), "Pyongyang"))
+    blocks = (Block("paragraph", "قال إن كيم جونج أون زار ببيونغ يانغ، وكيمياء"),)
+    found = [(blocks[0].text[m.start:m.end], m.entity) for m in find_mentions(blocks, entities)]
+    # the longest spelling wins; 'ب' is a proclitic; 'كيمياء' is another word
+    assert found == [("كيم جونج أون", "kim"), ("بيونغ يانغ", "pyongyang")]

@@ -15,6 +15,9 @@ PAGES = {
     "article-fa-source": "{lang}/articles/kim-to-visit-russia-september-2023/",
     "article-ar-source": "{lang}/articles/putin-to-visit-north-korea-june-2024/",
     "topic": "{lang}/topics/military/",
+    "entities": "{lang}/entities/",
+    "entity": "{lang}/entities/vladivostok/",
+    "timeline": "{lang}/timeline/",
 }
 CASES = [(lang, kind, width) for lang in ("fa", "ar") for kind in PAGES for width in (390, 1280)]
 
@@ -126,3 +129,17 @@ def test_print_style_drops_navigation_and_keeps_notes(page, served):
     assert not page.locator(".masthead nav").is_visible()
     assert page.locator(".notes").first.is_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('.row.annotated')).display") == "block"
+
+
+def test_every_page_uses_the_whole_window_at_1280px(browser, served, built):
+    """A stray style on <body> (say, a class shared with a component) squeezes the whole page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    squeezed = []
+    for path in sorted(built.rglob("index.html")):
+        url = path.relative_to(built).as_posix().removesuffix("index.html")
+        page.goto(served + url + ("#choose" if url == "" else ""))
+        width = page.evaluate("document.body.getBoundingClientRect().width")
+        if width < 1270:
+            squeezed.append(f"{url or '/'}: body {width}px")
+    page.close()
+    assert squeezed == []

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.quality
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PAGES = ["", "{lang}/", "{lang}/articles/kim-to-visit-russia-september-2023/",
-             "{lang}/articles/us-official-kim-may-meet-putin-soon/", "{lang}/topics/historical/", "{lang}/404.html"]
+             "{lang}/articles/us-official-kim-may-meet-putin-soon/", "{lang}/topics/historical/", "{lang}/404.html",
+             "{lang}/entities/", "{lang}/entities/kim-jong-un/", "{lang}/timeline/"]
 
 
 def require(path: Path):

@@ -20,7 +20,7 @@
     }
   });
 
-  if (document.body.classList.contains("chooser")) {
+  if (document.body.classList.contains("page-chooser")) {
     var lang = remembered();
     if (LANGS.indexOf(lang) !== -1 && location.hash !== "#choose") {
       location.replace(lang + "/");

@@ -21,6 +21,8 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 from hijridate import Gregorian
 
+from generator.textnorm import normalize
+
 DIGITS = {
     "fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
     "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
@@ -79,3 +81,22 @@ def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer, domain="messages")
+
+
+ALPHABETS = {
+    "fa": "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی",
+    "ar": "ابتثجحخدذرزسشصضطظعغفقکلمنهوی",
+}
+"""Alphabetical order, in normalized letters (ي→ی, ك→ک, آ/أ/إ→ا): Persian puts و before ه, Arabic after."""
+
+
+def collation_key(text: str, lang: str) -> tuple:
+    """Sort key for names in the page's language: letters by that alphabet, then anything else.
+
+    Arabic indexes file a name under its first letter after the article: الصين under ص.
+    """
+    order = ALPHABETS[lang]
+    folded = normalize(text).replace(" ", "")
+    if lang == "ar" and folded.startswith("ال") and len(folded) > 3:
+        folded = folded[2:]
+    return tuple((0, order.index(ch)) if ch in order else (1, ord(ch)) for ch in folded)

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from generator.i18n import dates, hijri, gregorian, jalali, local_digits, translations
+from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import ref_path, split_passage
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
@@ -110,6 +110,13 @@ def ref_url_filter(ctx, ref: str) -> str:
 
 
 @pass_context
+def alphabetical_filter(ctx, entities):
+    """Entities in the alphabetical order of the page's language."""
+    lang = ctx["page"].lang
+    return sorted(entities, key=lambda e: collation_key(e.name.get(lang), lang))
+
+
+@pass_context
 def three_dates_filter(ctx, date) -> tuple[str, str, str]:
     lang = ctx["page"].lang
     return jalali(date, lang), hijri(date, lang), gregorian(date, lang)
@@ -130,7 +137,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
-                       ref_url=ref_url_filter, three_dates=three_dates_filter)
+                       ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS)
     return env
 
@@ -269,7 +276,8 @@ def render_site(site: Site, base_path: str, env: Environment | None = None) -> d
             render("entities.html", lang, f"{lang}/entities/", counts=mention_counts)
             for entity in site.entities:
                 render("entity.html", lang, f"{lang}/entities/{entity.id}/", entity=entity,
-                       groups=entity_passages(site, entity.id))
+                       groups=entity_passages(site, entity.id),
+                       about=[a for a in site.articles if entity.id in a.entities])
         if site.events:
             render("timeline.html", lang, f"{lang}/timeline/", passages={e.id: event_passages(site, e) for e in site.events})
     return pages

@@ -74,3 +74,12 @@ def test_template_strings_are_all_in_the_catalogs(tmp_path):
     for lang in ("fa", "ar"):
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(lang) if m.id}
         assert extracted <= known, f"{lang}: missing {sorted(extracted - known)}; run pybabel update (README)"
+
+
+def test_names_sort_in_each_alphabet():
+    from generator.i18n import collation_key
+
+    fa = ["ولادی وستوک", "پکن", "هند", "چین", "آمریکا", "کره شمالی", "ایران"]
+    assert sorted(fa, key=lambda n: collation_key(n, "fa")) == ["آمریکا", "ایران", "پکن", "چین", "کره شمالی", "ولادی وستوک", "هند"]
+    ar = ["واشنطن", "الصين", "هانوي", "بكين", "كوريا"]
+    assert sorted(ar, key=lambda n: collation_key(n, "ar")) == ["بكين", "الصين", "كوريا", "هانوي", "واشنطن"]

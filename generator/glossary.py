@@ -20,17 +20,21 @@ ENTITY_SPEC = {"id": str, "kind": str, "latin": str, "fa": str, "ar": str, "alia
 EVENT_SPEC = {"id": str, "start": dt.date, "end": dt.date, "title": dict, "note": dict, "passages": list, "entities": list}
 
 
+def read_table_list(path: Path, key: str, errors: ErrorList, docs: list):
+    """An optional file of [[key]] tables: (doc, tables), or (None, []) when absent or unreadable."""
+    doc = read_toml(path, errors) if path.exists() else None
+    if doc is None:
+        return None, []
+    docs.append(doc)
+    check_table(doc, doc.data, (), {key: Tables}, errors)
+    return doc, doc.data.get(key, [])
+
+
 def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ...]:
     path = root / "content" / "glossary.toml"
-    if not path.exists():
-        return ()
-    doc = read_toml(path, errors)
-    if doc is None:
-        return ()
-    docs.append(doc)
-    check_table(doc, doc.data, (), {"entity": Tables}, errors)
+    doc, tables = read_table_list(path, "entity", errors, docs)
     entities, seen = [], {}
-    for i, item in enumerate(doc.data.get("entity", [])):
+    for i, item in enumerate(tables):
         if not check_table(doc, item, ("entity", i), ENTITY_SPEC, errors, required=("id", "kind", "latin", "fa", "ar")):
             continue
         check_id(doc, ("entity", i, "id"), item["id"], "entity id", seen, errors)
@@ -50,15 +54,9 @@ def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ..
 
 def load_timeline(root: Path, entity_ids: set, errors: ErrorList, docs: list) -> tuple[Event, ...]:
     path = root / "content" / "timeline.toml"
-    if not path.exists():
-        return ()
-    doc = read_toml(path, errors)
-    if doc is None:
-        return ()
-    docs.append(doc)
-    check_table(doc, doc.data, (), {"event": Tables}, errors)
+    doc, tables = read_table_list(path, "event", errors, docs)
     events, seen = [], {}
-    for i, item in enumerate(doc.data.get("event", [])):
+    for i, item in enumerate(tables):
         if not check_table(doc, item, ("event", i), EVENT_SPEC, errors, required=("id", "start", "title", "passages")):
             continue
         check_id(doc, ("event", i, "id"), item["id"], "event id", seen, errors)

@@ -89,17 +89,23 @@ def test_language_switch_and_remembered_choice(page, served):
     page.wait_for_url(served + "fa/")
 
 
-def test_no_page_scrolls_sideways_at_360px(browser, served, built):
-    page = browser.new_page(viewport={"width": 360, "height": 740})
-    wide = []
+def sweep(browser, served, built, width, script, wrong):
+    """Open every page at `width`, evaluate `script`, and list the pages where `wrong(value)` holds."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    problems = []
     for path in sorted(built.rglob("*.html")):
         url = path.relative_to(built).as_posix().removesuffix("index.html")
         page.goto(served + url + ("#choose" if url == "" else ""))
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        if overflow > 0:
-            wide.append(f"{url}: {overflow}px")
+        value = page.evaluate(script)
+        if wrong(value):
+            problems.append(f"{url or '/'}: {value}")
     page.close()
-    assert wide == []
+    return problems
+
+
+def test_no_page_scrolls_sideways_at_360px(browser, served, built):
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    assert sweep(browser, served, built, 360, overflow, lambda px: px > 0) == []
 
 
 @pytest.mark.parametrize("lang", ["fa", "ar"])
@@ -133,13 +139,5 @@ def test_print_style_drops_navigation_and_keeps_notes(page, served):
 
 def test_every_page_uses_the_whole_window_at_1280px(browser, served, built):
     """A stray style on <body> (say, a class shared with a component) squeezes the whole page."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
-    squeezed = []
-    for path in sorted(built.rglob("index.html")):
-        url = path.relative_to(built).as_posix().removesuffix("index.html")
-        page.goto(served + url + ("#choose" if url == "" else ""))
-        width = page.evaluate("document.body.getBoundingClientRect().width")
-        if width < 1270:
-            squeezed.append(f"{url or '/'}: body {width}px")
-    page.close()
-    assert squeezed == []
+    body = "document.body.getBoundingClientRect().width"
+    assert sweep(browser, served, built, 1280, body, lambda px: px < 1270) == []

@@ -16,7 +16,7 @@ from pathlib import Path
 from generator.errors import ErrorList
 from generator.model import ANNOTATION_KINDS, LANGS, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
-from generator.tomlfile import (SLUG, Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
+from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 read_text, read_toml)
 
 

@@ -199,26 +199,27 @@ class Row:
     notes: tuple[tuple[int, Annotation], ...]
 
 
+def block_pieces(text: str, annotations: list[Annotation], mentions: list[Mention], first_number: int):
+    """One block as pieces (plain runs and highlighted passages) and its numbered notes."""
+    pieces, notes, at = [], [], 0
+    for number, annotation in enumerate(annotations, start=first_number):
+        if annotation.start > at:
+            pieces.append(Piece(split_parts(text[at:annotation.start], at, mentions)))
+        pieces.append(Piece(split_parts(text[annotation.start:annotation.end], annotation.start, mentions), annotation, number))
+        notes.append((number, annotation))
+        at = annotation.end
+    if at < len(text):
+        pieces.append(Piece(split_parts(text[at:], at, mentions)))
+    return tuple(pieces), tuple(notes)
+
+
 def article_rows(article: Article) -> tuple[Row, ...]:
     """Split each block at its annotation boundaries and linked mentions; number notes in reading order."""
-    rows, number, mentions = [], 0, linked_mentions(article)
+    rows, number, mentions = [], 1, linked_mentions(article)
     for index, block in enumerate(article.blocks):
-        pieces, notes, at = [], [], 0
-        here = mentions.get(index, [])
-
-        def piece(start, end, annotation=None, number=0):
-            return Piece(split_parts(block.text[start:end], start, here), annotation, number)
-
-        for annotation in article.annotations_in(index):
-            number += 1
-            if annotation.start > at:
-                pieces.append(piece(at, annotation.start))
-            pieces.append(piece(annotation.start, annotation.end, annotation, number))
-            notes.append((number, annotation))
-            at = annotation.end
-        if at < len(block.text):
-            pieces.append(piece(at, len(block.text)))
-        rows.append(Row(block.kind, tuple(pieces), tuple(notes)))
+        pieces, notes = block_pieces(block.text, article.annotations_in(index), mentions.get(index, []), number)
+        number += len(notes)
+        rows.append(Row(block.kind, pieces, notes))
     return tuple(rows)
 
 

@@ -4,7 +4,7 @@ One normalizer: an editor typing ی, ک or a ZWNJ must find ي, ك or no ZWNJ in
 seed, and a reader searching must find the same. The JavaScript twin in
 templates/assets/ must give identical output; tests/text_vectors.json pins both.
 
-Rules, in order, applied to each base character with its combining marks:
+Rules, in order, applied to each base character with the marks (category M) after it:
 NFKC; drop nonspacing marks (harakat, tanwin, shadda, sukun, superscript alef)
 and format characters (ZWNJ, ZWJ, bidi controls, soft hyphen); drop tatweel;
 fold letter variants and the three digit systems; lower-case; every run of
@@ -28,17 +28,24 @@ FOLDS = str.maketrans(
     }
 )
 TATWEEL = "\u0640"
+WHITESPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                       "\u200a\u2028\u2029\u202f\u205f\u3000")
+"""The Unicode White_Space property, spelled out so that JavaScript can use the very same set."""
 
 
 def _dropped(ch: str) -> bool:
     return ch == TATWEEL or unicodedata.category(ch) in ("Mn", "Cf")
 
 
+def _is_mark(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("M")
+
+
 def _segments(text: str):
-    """Yield (start, end) of each base character together with its combining marks."""
+    """Yield (start, end) of each base character together with the marks (category M) after it."""
     start = 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or not unicodedata.combining(text[i]):
+        if i == len(text) or not _is_mark(text[i]):
             yield start, i
             start = i
 
@@ -65,7 +72,7 @@ def normalize_mapped(text: str) -> Normalized:
             if _dropped(ch):
                 continue
             ch = ch.translate(FOLDS).lower()
-            if ch.isspace():
+            if ch in WHITESPACE:
                 if out and out[-1] == " ":
                     ends[-1] = seg_end
                     continue

@@ -28,3 +28,16 @@ def test_map_points_back_to_the_original_text():
     assert text[start:end] == "كيم"
     start, end = norm.source_span(0, len(norm.text))
     assert (start, end) == (0, len(text))
+
+
+def test_javascript_twin_passes_the_same_vectors():
+    """node --test runs tests/js/ (the same vectors, against templates/assets/textnorm.js)."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "Node.js is required for the JavaScript tests (apt-get install nodejs)"
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([node, "--test", "tests/js/"], cwd=root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "# fail 0" in result.stdout

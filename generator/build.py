@@ -1,4 +1,4 @@
-"""The orchestrator: load → clean → anchor → model → render → write.
+"""The orchestrator: load → clean → anchor → model → render → index → write.
 
 Everything is loaded and validated before any template runs or any file is
 written; a failure anywhere leaves the previous site untouched.
@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from generator.assemble import assemble
+from generator.index import build_index
 from generator.load import load
 from generator.model import Site
 from generator.render import TEMPLATES, render_site
@@ -48,5 +49,6 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None) -> B
     pages = render_site(site, base_path(base_url or site.settings.base_url))
     files = {name: html.encode("utf-8") for name, html in pages.items()}
     files.update(asset_files())
+    files.update({f"assets/{name}": data for name, data in build_index(site).items()})
     write_site(files, out or root / "site", root)
     return BuildResult(site, len(pages), len(files), time.perf_counter() - started)

@@ -87,3 +87,48 @@ def normalize_mapped(text: str) -> Normalized:
 def normalize(text: str) -> str:
     """Fold `text` to the form used for matching (see module docstring)."""
     return normalize_mapped(text).text
+
+
+# --- words for search ------------------------------------------------------------------------
+
+PREFIXES = ("وال", "بال", "کال", "فال", "لل", "ال")
+"""Arabic definite article with its clitics (normalized: ك is ک), longest first."""
+SUFFIXES = ("هایی", "های", "ها", "ان", "ات")
+"""Persian plural and ezafe suffixes (and the Arabic feminine plural), longest first."""
+MIN_STEM = {"ها": 2, "های": 2, "هایی": 2}
+"""Letters a stem must keep; 3 unless listed (a plural ها is safe to strip from a two-letter word)."""
+
+
+def words(normalized: str) -> list[str]:
+    """Runs of letters and digits in normalized text; everything else separates words."""
+    out, current = [], []
+    for ch in normalized:
+        if ch.isalpha() or ch.isnumeric():
+            current.append(ch)
+        elif current:
+            out.append("".join(current))
+            current = []
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def strip_prefix(word: str) -> str:
+    for prefix in PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix):]
+    return word
+
+
+def stem(word: str) -> str:
+    """Light stemming of a normalized word: the Arabic article off the front, a plural off the end."""
+    word = strip_prefix(word)
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM.get(suffix, 3):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """What search indexes and looks up: normalized, split into words, stemmed."""
+    return [stem(w) for w in words(normalize(text))]

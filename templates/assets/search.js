@@ -1,0 +1,332 @@
+// Client-side search for the digest (DESIGN.md, "Search"); the index is built by
+// generator/index.py. An ES module: import { search } from ".../assets/search.js".
+//
+// search(query, {limit = 10, lang, topics}) → Promise<Array<{url, title, lang, seed, excerpt}>>
+//   url      site-relative article URL in the interface language (opts.ui, else the page's <html lang>)
+//   excerpt  HTML from the original text around the best match, matches in <mark>, all text escaped
+//   parts    the same excerpt as [{text, mark}] for callers that build DOM with text APIs
+//
+// The query: words are ANDed, falling back to OR when no article has them all; a word that
+// occurs nowhere gives no results at all. The last word matches as a prefix while it is typed
+// (3 letters at least). "Quoted words" must appear as a phrase. Names in the glossary match every
+// spelling in both scripts and Latin (پوتین finds بوتين).
+import { normalize, normalizeMapped } from "./textnorm.js";
+
+const PREFIXES = ["وال", "بال", "کال", "فال", "لل", "ال"];
+const SUFFIXES = ["هایی", "های", "ها", "ان", "ات"];
+const MIN_STEM = { "ها": 2, "های": 2, "هایی": 2 };
+const ENTITY = "~";
+const WORD = /[\p{L}\p{N}]+/gu;
+const PHRASE = /["«“]([^"»”]+)["»”]/g;
+const PREFIX_WEIGHT = 0.8;
+const EXCERPT_CHARS = 240;
+
+/** Runs of letters and digits in normalized text. */
+export function words(normalized) {
+  return normalized.match(WORD) ?? [];
+}
+
+function length(word) {
+  return Array.from(word).length;
+}
+
+function stripPrefix(word) {
+  for (const prefix of PREFIXES) {
+    if (word.startsWith(prefix) && length(word) - length(prefix) >= 3) return word.slice(prefix.length);
+  }
+  return word;
+}
+
+/** Light stemming of a normalized word, as generator/textnorm.py does it. */
+export function stem(word) {
+  const w = stripPrefix(word);
+  for (const suffix of SUFFIXES) {
+    if (w.endsWith(suffix) && length(w) - length(suffix) >= (MIN_STEM[suffix] ?? 3)) {
+      return w.slice(0, w.length - suffix.length);
+    }
+  }
+  return w;
+}
+
+/** Normalized, split, stemmed: what the index holds. */
+export function terms(text) {
+  return words(normalize(text)).map(stem);
+}
+
+// --- loading ---------------------------------------------------------------------------------
+
+const BASE = new URL("search/", import.meta.url);
+let loader = async (path) => {
+  const response = await fetch(new URL(path, BASE));
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`search index: ${path}: HTTP ${response.status}`);
+  return response.json();
+};
+const cache = new Map();
+
+/** Replace how index files are read (tests and benchmarks read them from disk). */
+export function setLoader(load) {
+  loader = load;
+  cache.clear();
+}
+
+function load(path) {
+  if (!cache.has(path)) cache.set(path, loader(path));
+  return cache.get(path);
+}
+
+function hex(text) {
+  return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function shard(term, meta) {
+  return (await load(`t/${hex(Array.from(term).slice(0, meta.shard).join(""))}.json`)) ?? { t: {}, w: {} };
+}
+
+/** Map of document id → {impact, flags} for one term. */
+async function postings(term, meta) {
+  const encoded = (await shard(term, meta)).t[term];
+  const out = new Map();
+  if (!encoded) return out;
+  const mask = (1 << meta.flagBits) - 1;
+  let doc = 0;
+  for (let i = 0; i < encoded.length; i += 2) {
+    doc += encoded[i];
+    out.set(doc, { impact: encoded[i + 1] >> meta.flagBits, flags: encoded[i + 1] & mask });
+  }
+  return out;
+}
+
+/** Terms the reader may be typing: indexed terms, or words that stem to one, starting with `prefix`. */
+async function expand(prefix, meta) {
+  const found = new Set();
+  const candidates = new Set([prefix, stripPrefix(prefix)]);
+  for (const start of candidates) {
+    if (length(start) < meta.minPrefix) continue;
+    const s = await shard(start, meta);
+    for (const term of Object.keys(s.t)) if (term.startsWith(start)) found.add(term);
+    for (const [word, stemmed] of Object.entries(s.w)) if (word.startsWith(start)) found.add(stemmed);
+  }
+  return found;
+}
+
+// --- the query -------------------------------------------------------------------------------
+
+/** Split a query into groups: phrases, glossary names, single words (the last one maybe a prefix). */
+export function parse(query, glossary) {
+  const groups = [];
+  const rest = query.replace(PHRASE, (_, phrase) => {
+    const stems = terms(phrase);
+    if (stems.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(phrase).trim(), stems });
+    return " ";
+  });
+  const raw = words(normalize(rest));
+  const typing = raw.length > 0 && !/\s$/u.test(query) && !/["»”]\s*$/u.test(query);
+  const stems = raw.map(stem);
+  for (let i = 0; i < raw.length; ) {
+    let matched = 0;
+    for (let n = Math.min(5, raw.length - i); n >= 1 && !matched; n--) {
+      const id = glossary[stems.slice(i, i + n).join(" ")];
+      if (id) {
+        groups.push({ kind: "entity", label: raw.slice(i, i + n).join(" "), entity: id, stems: stems.slice(i, i + n) });
+        matched = n;
+      }
+    }
+    if (!matched) {
+      const last = typing && i === raw.length - 1;
+      groups.push({ kind: "word", label: raw[i], word: raw[i], stems: [stems[i]], prefix: last && length(raw[i]) > 1 });
+      matched = 1;
+    }
+    i += matched;
+  }
+  return groups;
+}
+
+function intersect(maps) {
+  if (!maps.length) return new Map();
+  const [first, ...others] = [...maps].sort((a, b) => a.size - b.size);
+  const out = new Map();
+  for (const [doc, hit] of first) {
+    let impact = hit.impact;
+    let ok = true;
+    for (const other of others) {
+      const h = other.get(doc);
+      if (!h) { ok = false; break; }
+      impact += h.impact;
+    }
+    if (ok) out.set(doc, { impact, flags: hit.flags });
+  }
+  return out;
+}
+
+function unite(maps, weights) {
+  const out = new Map();
+  maps.forEach((map, index) => {
+    for (const [doc, hit] of map) {
+      const impact = hit.impact * (weights?.[index] ?? 1);
+      const seen = out.get(doc);
+      if (!seen || seen.impact < impact) out.set(doc, { impact, flags: hit.flags });
+    }
+  });
+  return out;
+}
+
+/** Documents matching one group, with the group's score for each. */
+async function matchGroup(group, meta) {
+  if (group.kind === "entity") {
+    const literal = intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
+    return unite([await postings(ENTITY + group.entity, meta), literal]);
+  }
+  if (group.kind === "phrase") {
+    return intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
+  }
+  const exact = await postings(group.stems[0], meta);
+  if (!group.prefix) return exact;
+  const expanded = [...(await expand(group.word, meta))].filter((t) => t !== group.stems[0]);
+  const more = await Promise.all(expanded.map((t) => postings(t, meta)));
+  return unite([exact, ...more], [1, ...more.map(() => PREFIX_WEIGHT)]);
+}
+
+function passes(flags, lang, topicBits) {
+  if (lang === "fa" && flags & 1) return false;
+  if (lang === "ar" && !(flags & 1)) return false;
+  return topicBits === 0 || (flags & topicBits) !== 0;
+}
+
+/**
+ * The full answer: results plus what the search page needs to explain itself.
+ * `unknown` lists query words that occur nowhere; `mode` is "and" or "or".
+ */
+export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {}) {
+  const [meta, glossary] = await Promise.all([load("meta.json"), load("glossary.json")]);
+  const groups = parse(query ?? "", glossary);
+  if (!groups.length) return { results: [], unknown: [], mode: "and", total: 0 };
+  const matches = await Promise.all(groups.map((g) => matchGroup(g, meta)));
+  const unknown = groups.filter((_, i) => matches[i].size === 0).map((g) => g.label);
+  if (unknown.length) return { results: [], unknown, mode: "and", total: 0 };
+
+  const topicBits = (topics ?? []).reduce((bits, t) => {
+    const index = meta.topics.indexOf(t);
+    return index < 0 ? bits : bits | (1 << (index + 1));
+  }, 0);
+  let mode = "and";
+  let scored = rank(intersect(matches), lang, topicBits);
+  if (!scored.length) {
+    mode = "or";
+    const counts = new Map();
+    for (const map of matches) for (const doc of map.keys()) counts.set(doc, (counts.get(doc) ?? 0) + 1);
+    const union = new Map();
+    for (const map of matches) {
+      for (const [doc, hit] of map) {
+        const seen = union.get(doc);
+        union.set(doc, { impact: (seen?.impact ?? 0) + hit.impact, flags: hit.flags, groups: counts.get(doc) });
+      }
+    }
+    scored = rank(union, lang, topicBits);
+  }
+
+  const phrases = groups.filter((g) => g.kind === "phrase");
+  const results = [];
+  for (const [doc] of scored) {
+    if (results.length >= limit) break;
+    const record = await load(`d/${doc}.json`);
+    if (!record) continue;
+    if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;
+    results.push(result(record, groups, glossary, ui));
+  }
+  const total = phrases.length ? results.length : scored.length;
+  return { results, unknown: [], mode, total };
+}
+
+function rank(map, lang, topicBits) {
+  return [...map.entries()]
+    .filter(([, hit]) => passes(hit.flags, lang, topicBits))
+    .sort((a, b) => (b[1].groups ?? 0) - (a[1].groups ?? 0) || b[1].impact - a[1].impact || a[0] - b[0]);
+}
+
+/** Search the digest; the API of DESIGN.md. */
+export async function search(query, options = {}) {
+  return (await searchDetailed(query, options)).results;
+}
+
+// --- results and excerpts --------------------------------------------------------------------
+
+function interfaceLanguage(ui) {
+  if (ui === "fa" || ui === "ar") return ui;
+  const lang = globalThis.document?.documentElement?.lang;
+  return lang === "ar" ? "ar" : "fa";
+}
+
+function result(record, groups, glossary, ui) {
+  const parts = excerpt(record.text, groups, glossary);
+  return {
+    url: `${interfaceLanguage(ui)}/articles/${record.slug}/`,
+    title: record.title,
+    lang: record.lang,
+    seed: record.seed,
+    excerpt: parts.map((p) => (p.mark ? `<mark>${escapeHtml(p.text)}</mark>` : escapeHtml(p.text))).join(""),
+    parts,
+  };
+}
+
+export function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** Spans [start, end) of the normalized block that match the query. */
+function matchSpans(norm, groups, glossary) {
+  const found = [];
+  const tokens = [...norm.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0], stem: stem(m[0]) }));
+  const wanted = new Set();
+  const prefixes = [];
+  const names = [];
+  for (const g of groups) {
+    if (g.kind === "phrase") {
+      for (let at = norm.indexOf(g.text); at !== -1; at = norm.indexOf(g.text, at + 1)) found.push([at, at + g.text.length]);
+    } else if (g.kind === "entity") {
+      for (const [name, id] of Object.entries(glossary)) if (id === g.entity) names.push(name.split(" "));
+    } else {
+      wanted.add(g.stems[0]);
+      if (g.prefix) prefixes.push(g.word, stripPrefix(g.word));
+    }
+  }
+  tokens.forEach((t, i) => {
+    if (wanted.has(t.stem) || prefixes.some((p) => length(p) >= 3 && (t.word.startsWith(p) || t.stem.startsWith(p)))) {
+      found.push([t.start, t.end]);
+    }
+    for (const name of names) {
+      if (name.every((part, k) => tokens[i + k]?.stem === part)) found.push([t.start, tokens[i + name.length - 1].end]);
+    }
+  });
+  return found.sort((a, b) => a[0] - b[0]);
+}
+
+function excerpt(blocks, groups, glossary) {
+  let best = { index: 0, spans: [], norm: normalizeMapped(blocks[0] ?? "") };
+  blocks.forEach((block, index) => {
+    const norm = normalizeMapped(block);
+    const spans = matchSpans(norm.text, groups, glossary);
+    if (spans.length > best.spans.length) best = { index, spans, norm };
+  });
+  const text = blocks[best.index] ?? "";
+  const marks = best.spans.map(([s, e]) => [best.norm.starts[s], best.norm.ends[e - 1]]);
+  const first = marks[0]?.[0] ?? 0;
+  let from = Math.max(0, first - EXCERPT_CHARS / 3);
+  let to = Math.min(text.length, from + EXCERPT_CHARS);
+  if (from > 0) from = text.lastIndexOf(" ", from) + 1;
+  if (to < text.length) to = Math.max(text.indexOf(" ", to), to);
+  if (to === -1 || to > text.length) to = text.length;
+  const parts = [];
+  if (from > 0) parts.push({ text: "… ", mark: false });
+  let at = from;
+  for (const [s, e] of marks) {
+    if (e <= at || s >= to) continue;
+    const start = Math.max(s, at);
+    if (start > at) parts.push({ text: text.slice(at, start), mark: false });
+    parts.push({ text: text.slice(start, Math.min(e, to)), mark: true });
+    at = Math.min(e, to);
+  }
+  if (at < to) parts.push({ text: text.slice(at, to), mark: false });
+  if (to < text.length) parts.push({ text: " …", mark: false });
+  return parts;
+}

@@ -1,0 +1,87 @@
+// The search module against the index of the real digest, built by pytest into DIGEST_SITE
+// (tests/test_search.py runs this file); each case is a query a reader would type.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { search, searchDetailed, setLoader, stem, terms } from "../../templates/assets/search.js";
+
+const site = process.env.DIGEST_SITE;
+const vectors = JSON.parse(readFileSync(new URL("../stem_vectors.json", import.meta.url), "utf-8")).cases;
+
+for (const c of vectors) {
+  test(`stem: ${c.why}`, () => assert.deepEqual(terms(c.input), c.expected));
+}
+
+const SEED = { fa: ["000", "002", "003"], ar: ["001", "004"] };
+const seeds = (results) => results.map((r) => r.seed.slice(0, 3)).sort();
+
+test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set (run through pytest)" }, async (t) => {
+  setLoader(async (path) => {
+    const file = join(site, "assets", "search", path);
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf-8")) : null;
+  });
+
+  await t.test("Arabic spelling finds Persian articles and vice versa (glossary)", async () => {
+    assert.deepEqual(seeds(await search("پوتین ")), ["000", "001", "002", "003", "004"]);
+    assert.ok(seeds(await search("فلاديفوستوك ")).includes("000"));
+    assert.ok(seeds(await search("ولادی وستوک ")).includes("001"));
+  });
+  await t.test("Latin names in any case", async () => {
+    const upper = seeds(await search("SHOIGU "));
+    assert.deepEqual(upper, seeds(await search("shoigu ")));
+    assert.ok(upper.includes("000") && upper.includes("001") && upper.includes("002"));
+  });
+  await t.test("letter variants and digits fold", async () => {
+    assert.deepEqual(seeds(await search("كيم جونج أون ")), seeds(await search("کیم جونگ اون ")));
+    assert.ok(seeds(await search("۷۰۰۰ ")).includes("004"));
+    assert.ok(seeds(await search("٧٠٠٠ ")).includes("004"));
+  });
+  await t.test("Persian plural and Arabic article are stemmed", async () => {
+    assert.ok(seeds(await search("تحریم ")).includes("000"));
+    assert.ok(seeds(await search("تحریمها ")).includes("000"));
+    assert.ok(seeds(await search("الصواريخ ")).includes("004"));
+  });
+  await t.test("the last word matches as a prefix while typed", async () => {
+    assert.ok(seeds(await search("ماتسگ")).includes("002"));
+    assert.deepEqual(await search("ماتسگ "), []);
+    assert.ok(seeds(await search("ایرا")).length > 0);
+  });
+  await t.test("a word that occurs nowhere returns nothing, and says which", async () => {
+    const answer = await searchDetailed("پوتین زرافه ");
+    assert.deepEqual(answer.results, []);
+    assert.deepEqual(answer.unknown, ["زرافه"]);
+    assert.deepEqual(await search("x"), []);
+  });
+  await t.test("AND first, OR when no article has every word", async () => {
+    const answer = await searchDetailed("شاپوشنیکوف لانكوف ");
+    assert.equal(answer.mode, "or");
+    assert.deepEqual(seeds(answer.results), ["002", "004"]);
+  });
+  await t.test("quoted phrase must appear as written", async () => {
+    assert.deepEqual(seeds(await search('"قطار زرهی"')), ["000"]);
+    assert.deepEqual(await search('"زرهی قطار"'), []);
+  });
+  await t.test("language and topic filters", async () => {
+    for (const r of await search("روسیه ", { lang: "ar" })) assert.equal(r.lang, "ar");
+    assert.deepEqual(seeds(await search("روسیه ", { lang: "fa", limit: 20 })), SEED.fa);
+    const economic = seeds(await search("نفت ", { topics: ["economic"] }));
+    assert.ok(economic.length > 0);
+  });
+  await t.test("headline matches rank above body matches", async () => {
+    const [first] = await search("شکست سیاست آمریکا ");
+    assert.equal(first.seed.slice(0, 3), "002");
+  });
+  await t.test("results carry url, title, lang, seed and a marked excerpt", async () => {
+    const [first] = await search("کنویچی ", { ui: "ar" });
+    assert.equal(first.url, "ar/articles/kim-tours-far-east-after-summit/");
+    assert.equal(first.lang, "fa");
+    assert.ok(first.title.length > 10);
+    assert.match(first.excerpt, /<mark>کنویچی<\/mark>/);
+  });
+  await t.test("excerpts escape what they show", async () => {
+    const [first] = await search("NK News ");
+    assert.equal(first.seed.slice(0, 3), "004");
+    assert.doesNotMatch(first.excerpt.replace(/<\/?mark>/g, ""), /[<>]/);
+  });
+});

@@ -251,6 +251,33 @@ def topic_passages(site: Site, topic_id: str) -> list[tuple[Article, list[Annota
     return groups
 
 
+PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
+"""A number of each CLDR plural category (Arabic needs them all), to fill the search page's strings."""
+
+
+def name_example(site: Site) -> str:
+    """A glossary name in its Persian, Arabic and Latin spellings, for the search page's hint."""
+    people = [e for e in site.entities if e.kind == "person"]
+    if not people:
+        return ""
+    entity = max(people, key=lambda e: sum(m.entity == e.id for a in site.articles for m in a.mentions))
+    return "، ".join(dict.fromkeys([entity.aliases[0] if entity.aliases else entity.name.fa, entity.name.ar, entity.latin]))
+
+
+def search_strings(lang: str) -> dict:
+    """Interface text the search page's script needs, in the page's language."""
+    t = translations(lang)
+    return {
+        "count": {cat: t.ngettext("%(num)s result", "%(num)s results", n) for cat, n in PLURAL_SAMPLES.items()},
+        "none": t.gettext("Nothing found."),
+        "unknown": t.gettext("No article contains: %(words)s"),
+        "partial": t.gettext("(no article has every word; these have some of them)"),
+        "ignored": t.gettext("(single letters are not searched: %(words)s)"),
+        "failed": t.gettext("The search index could not be loaded."),
+        "languages": {other: t.gettext("in %(language)s") % {"language": language_name(other, lang)} for other in LANGS},
+    }
+
+
 def render_site(site: Site, base_path: str, env: Environment | None = None) -> dict[str, str]:
     """Every page of the site as {site-relative file path: HTML}."""
     env = env or make_env()
@@ -279,6 +306,7 @@ def render_site(site: Site, base_path: str, env: Environment | None = None) -> d
                 render("entity.html", lang, f"{lang}/entities/{entity.id}/", entity=entity,
                        groups=entity_passages(site, entity.id),
                        about=[a for a in site.articles if entity.id in a.entities])
+        render("search.html", lang, f"{lang}/search/", search_strings=search_strings(lang), name_example=name_example(site))
         if site.events:
             render("timeline.html", lang, f"{lang}/timeline/", passages={e.id: event_passages(site, e) for e in site.events})
     return pages

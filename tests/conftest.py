@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -36,18 +37,28 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def served(built):
-    """The built site served on 127.0.0.1 under the sub-path /digest/ (as on a static host)."""
-    mount = built.parent / "www"
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve a built site on 127.0.0.1 under the sub-path /digest/ (as on a static host); yields its URL."""
+    mount = site.parent / f"www-{site.name}"
     mount.mkdir(exist_ok=True)
-    (mount / "digest").symlink_to(built, target_is_directory=True)
+    link = mount / "digest"
+    if not link.exists():
+        link.symlink_to(site, target_is_directory=True)
     handler = functools.partial(QuietHandler, directory=str(mount))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/digest/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served(built):
+    with serve(built) as url:
+        yield url
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

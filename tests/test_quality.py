@@ -15,7 +15,7 @@ VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PAGES = ["", "{lang}/", "{lang}/articles/kim-to-visit-russia-september-2023/",
              "{lang}/articles/us-official-kim-may-meet-putin-soon/", "{lang}/topics/historical/", "{lang}/404.html",
-             "{lang}/entities/", "{lang}/entities/kim-jong-un/", "{lang}/timeline/"]
+             "{lang}/entities/", "{lang}/entities/kim-jong-un/", "{lang}/timeline/", "{lang}/search/?q=%D9%BE%D9%88%D8%AA%DB%8C%D9%86"]
 
 
 def require(path: Path):

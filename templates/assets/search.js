@@ -8,7 +8,8 @@
 //
 // The query: words are ANDed, falling back to OR when no article has them all; a word that
 // occurs nowhere gives no results at all. The last word matches as a prefix while it is typed
-// (3 letters at least). "Quoted words" must appear as a phrase. Names in the glossary match every
+// (3 letters at least); single letters are not searched, and the answer says so.
+// "Quoted words" must appear as a phrase. Names in the glossary match every
 // spelling in both scripts and Latin (پوتین finds بوتين).
 import { normalize, normalizeMapped } from "./textnorm.js";
 
@@ -132,6 +133,10 @@ export function parse(query, glossary) {
         matched = n;
       }
     }
+    if (!matched && length(raw[i]) === 1 && !/\p{N}/u.test(raw[i])) {
+      groups.push({ kind: "letter", label: raw[i] });
+      matched = 1;
+    }
     if (!matched) {
       const last = typing && i === raw.length - 1;
       groups.push({ kind: "word", label: raw[i], word: raw[i], stems: [stems[i]], prefix: last && length(raw[i]) > 1 });
@@ -195,15 +200,18 @@ function passes(flags, lang, topicBits) {
 
 /**
  * The full answer: results plus what the search page needs to explain itself.
- * `unknown` lists query words that occur nowhere; `mode` is "and" or "or".
+ * `unknown` lists query words that occur nowhere; `ignored` the single letters, which are
+ * never searched (a lone letter would match everything); `mode` is "and" or "or".
  */
 export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {}) {
   const [meta, glossary] = await Promise.all([load("meta.json"), load("glossary.json")]);
-  const groups = parse(query ?? "", glossary);
-  if (!groups.length) return { results: [], unknown: [], mode: "and", total: 0 };
+  const parsed = parse(query ?? "", glossary);
+  const ignored = parsed.filter((g) => g.kind === "letter").map((g) => g.label);
+  const groups = parsed.filter((g) => g.kind !== "letter");
+  if (!groups.length) return { results: [], unknown: [], ignored, mode: "and", total: 0 };
   const matches = await Promise.all(groups.map((g) => matchGroup(g, meta)));
   const unknown = groups.filter((_, i) => matches[i].size === 0).map((g) => g.label);
-  if (unknown.length) return { results: [], unknown, mode: "and", total: 0 };
+  if (unknown.length) return { results: [], unknown, ignored, mode: "and", total: 0 };
 
   const topicBits = (topics ?? []).reduce((bits, t) => {
     const index = meta.topics.indexOf(t);
@@ -235,7 +243,7 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
     results.push(result(record, groups, glossary, ui));
   }
   const total = phrases.length ? results.length : scored.length;
-  return { results, unknown: [], mode, total };
+  return { results, unknown: [], ignored, mode, total };
 }
 
 function rank(map, lang, topicBits) {

@@ -52,6 +52,11 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.deepEqual(answer.results, []);
     assert.deepEqual(answer.unknown, ["زرافه"]);
     assert.deepEqual(await search("x"), []);
+    const letter = await searchDetailed("ب");
+    assert.deepEqual([letter.results, letter.ignored], [[], ["ب"]]);
+    const withLetter = await searchDetailed("روسیه و کره ");
+    assert.deepEqual(withLetter.ignored, ["و"]);
+    assert.ok(withLetter.results.length > 0);
   });
   await t.test("AND first, OR when no article has every word", async () => {
     const answer = await searchDetailed("شاپوشنیکوف لانكوف ");

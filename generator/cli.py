@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -19,6 +20,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     b.add_argument("--base-url", help="absolute URL or path the site is published at (overrides content/digest.toml)")
     sub.add_parser("check", help="validate seeds and content without writing anything")
+    bench = sub.add_parser("bench", help="measure the search index on synthetic digests (needs chromium)")
+    bench.add_argument("--search", action="store_true", help="the search benchmark (the only one so far; the default)")
+    bench.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default: 1000,10000)")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     return p
 
 
@@ -34,6 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.root.resolve()
     try:
+        if args.command == "bench":
+            from generator import bench
+
+            rows = bench.run(root, [int(n) for n in args.sizes.split(",")])
+            print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
+            return 0
         if args.command == "check":
             site = load_site(root)
             notes = sum(len(a.annotations) for a in site.articles)

@@ -13,6 +13,7 @@ white space (NBSP included) becomes one space.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -84,9 +85,34 @@ def normalize_mapped(text: str) -> Normalized:
     return Normalized("".join(out), tuple(starts), tuple(ends))
 
 
+def _tables():
+    """Translation tables over all of Unicode: characters to drop, and per-character lower case."""
+    drop, lower = {}, {}
+    for cp in (*range(0x40000), *range(0xE0000, 0xE1000)):  # planes 4-13 and 15-16 hold no such characters
+        ch = chr(cp)
+        if _dropped(ch):
+            drop[cp] = None
+        elif ch.lower() != ch:
+            lower[cp] = ch.lower()
+    return drop, lower
+
+
+_DROP, _LOWER = _tables()
+_SPACES = re.compile("[" + "".join(sorted(WHITESPACE)) + "]+")
+_SLOW = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
+"""Hangul jamo compose across what the rules treat as separate characters: those texts take the slow path."""
+
+
 def normalize(text: str) -> str:
-    """Fold `text` to the form used for matching (see module docstring)."""
-    return normalize_mapped(text).text
+    """Fold `text` to the form used for matching (see module docstring).
+
+    Equal to normalize_mapped(text).text (tests prove it), but works on the whole string
+    at once: indexing tens of thousands of articles needs the speed.
+    """
+    if _SLOW.search(text):
+        return normalize_mapped(text).text
+    folded = unicodedata.normalize("NFKC", text).translate(_DROP).translate(FOLDS).translate(_LOWER)
+    return _SPACES.sub(" ", folded)
 
 
 # --- words for search ------------------------------------------------------------------------
@@ -99,18 +125,12 @@ MIN_STEM = {"ها": 2, "های": 2, "هایی": 2}
 """Letters a stem must keep; 3 unless listed (a plural ها is safe to strip from a two-letter word)."""
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def words(normalized: str) -> list[str]:
     """Runs of letters and digits in normalized text; everything else separates words."""
-    out, current = [], []
-    for ch in normalized:
-        if ch.isalpha() or ch.isnumeric():
-            current.append(ch)
-        elif current:
-            out.append("".join(current))
-            current = []
-    if current:
-        out.append("".join(current))
-    return out
+    return _WORD.findall(normalized)
 
 
 def strip_prefix(word: str) -> str:

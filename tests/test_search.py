@@ -44,3 +44,16 @@ def test_no_file_every_query_needs_grows_with_the_articles(built):
     glossary = json.loads((index / "glossary.json").read_text(encoding="utf-8"))
     assert set(glossary.values()) <= {p.name for p in (ROOT / "content").glob("*")} | set(glossary.values())
     assert len(gzip.compress((index / "glossary.json").read_bytes())) < 8000
+
+
+@pytest.mark.browser
+def test_bench_runs_and_reports_every_figure(capsys):
+    """`digest bench` must keep working; its figures are read by people, not asserted here."""
+    from generator.cli import main
+
+    assert main(["--root", str(ROOT), "bench", "--search", "--sizes", "40", "--json"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert set(row) == {"articles", "index_build_s", "index_files", "index_bytes", "index_bytes_gzip", "cold_first_query_gzip",
+                        "later_query_gzip_median", "latency_ms_median", "latency_ms_p95", "loaded_ms_median", "loaded_ms_p95",
+                        "latency_ms_first"}
+    assert row["articles"] == 40 and row["cold_first_query_gzip"] > 0

@@ -41,3 +41,17 @@ def test_javascript_twin_passes_the_same_vectors():
     result = subprocess.run([node, "--test", "tests/js/"], cwd=root, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "# fail 0" in result.stdout
+
+
+def test_fast_normalizer_equals_the_mapped_one():
+    """normalize() works on whole strings for speed; it must agree with the character-by-character rules."""
+    import random
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")] + [c["input"] for c in VECTORS]
+    pool = ("abcΣΑΣ ۱٢3 كيمجونأإآةۀيىئؤ\u064b\u064e\u0651\u0670\u0654\u0653\u0640\u200c\u200d\u200f\u202b\u00a0\u3000\t\n"
+            "ﻻﷲﺑﻙﻱﭖﬁ①ｐé\u0301İŉẞ가\u1100\u1161")
+    rng = random.Random(1402)
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert normalize(text) == normalize_mapped(text).text, repr(text)

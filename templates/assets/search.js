@@ -69,6 +69,7 @@ const cache = new Map();
 export function setLoader(load) {
   loader = load;
   cache.clear();
+  decoded.clear();
 }
 
 function load(path) {
@@ -84,10 +85,14 @@ async function shard(term, meta) {
   return (await load(`t/${hex(Array.from(term).slice(0, meta.shard).join(""))}.json`)) ?? { t: {}, w: {} };
 }
 
-/** Map of document id → {impact, flags} for one term. */
+const decoded = new Map();
+
+/** Map of document id → {impact, flags} for one term (decoded once, then reused). */
 async function postings(term, meta) {
+  if (decoded.has(term)) return decoded.get(term);
   const encoded = (await shard(term, meta)).t[term];
   const out = new Map();
+  decoded.set(term, out);
   if (!encoded) return out;
   const mask = (1 << meta.flagBits) - 1;
   let doc = 0;
@@ -235,12 +240,16 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
 
   const phrases = groups.filter((g) => g.kind === "phrase");
   const results = [];
-  for (const [doc] of scored) {
-    if (results.length >= limit) break;
-    const record = await load(`d/${doc}.json`);
-    if (!record) continue;
-    if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;
-    results.push(result(record, groups, glossary, ui));
+  // Records are fetched together, a page at a time; phrase queries may need more than one page.
+  for (let from = 0; results.length < limit && from < scored.length; from += limit) {
+    const page = scored.slice(from, from + limit);
+    const records = await Promise.all(page.map(([doc]) => load(`d/${doc}.json`)));
+    for (const record of records) {
+      if (!record || results.length >= limit) continue;
+      if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;
+      results.push(result(record, groups, glossary, ui));
+    }
+    if (!phrases.length) break;
   }
   const total = phrases.length ? results.length : scored.length;
   return { results, unknown: [], ignored, mode, total };
@@ -281,6 +290,21 @@ export function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+const spellings = new WeakMap();
+
+/** Every spelling of a glossary entry, as lists of stemmed words (computed once per glossary). */
+function namesOf(glossary, entity) {
+  if (!spellings.has(glossary)) {
+    const byEntity = new Map();
+    for (const [name, id] of Object.entries(glossary)) {
+      if (!byEntity.has(id)) byEntity.set(id, []);
+      byEntity.get(id).push(name.split(" "));
+    }
+    spellings.set(glossary, byEntity);
+  }
+  return spellings.get(glossary).get(entity) ?? [];
+}
+
 /** Spans [start, end) of the normalized block that match the query. */
 function matchSpans(norm, groups, glossary) {
   const found = [];
@@ -292,7 +316,7 @@ function matchSpans(norm, groups, glossary) {
     if (g.kind === "phrase") {
       for (let at = norm.indexOf(g.text); at !== -1; at = norm.indexOf(g.text, at + 1)) found.push([at, at + g.text.length]);
     } else if (g.kind === "entity") {
-      for (const [name, id] of Object.entries(glossary)) if (id === g.entity) names.push(name.split(" "));
+      names.push(...namesOf(glossary, g.entity));
     } else {
       wanted.add(g.stems[0]);
       if (g.prefix) prefixes.push(g.word, stripPrefix(g.word));
@@ -309,15 +333,28 @@ function matchSpans(norm, groups, glossary) {
   return found.sort((a, b) => a[0] - b[0]);
 }
 
-function excerpt(blocks, groups, glossary) {
-  let best = { index: 0, spans: [], norm: normalizeMapped(blocks[0] ?? "") };
-  blocks.forEach((block, index) => {
-    const norm = normalizeMapped(block);
-    const spans = matchSpans(norm.text, groups, glossary);
-    if (spans.length > best.spans.length) best = { index, spans, norm };
+/** Strings whose presence in a block's normalized text shows a group matches there (stems are substrings of their words). */
+function needles(groups, glossary) {
+  return groups.map((g) => {
+    if (g.kind === "phrase") return [g.text];
+    if (g.kind === "entity") return namesOf(glossary, g.entity).map((name) => name[0]);
+    return g.prefix ? [g.word, stripPrefix(g.word), g.stems[0]] : [g.stems[0]];
   });
-  const text = blocks[best.index] ?? "";
-  const marks = best.spans.map(([s, e]) => [best.norm.starts[s], best.norm.ends[e - 1]]);
+}
+
+function excerpt(blocks, groups, glossary) {
+  // The block where most query groups occur; only that one is matched word by word and mapped back.
+  const wanted = needles(groups, glossary);
+  let bestIndex = 0;
+  let bestCount = 0;
+  blocks.forEach((block, index) => {
+    const norm = normalize(block);
+    const count = wanted.reduce((n, options) => n + (options.some((x) => x && norm.includes(x)) ? 1 : 0), 0);
+    if (count > bestCount) [bestIndex, bestCount] = [index, count];
+  });
+  const text = blocks[bestIndex] ?? "";
+  const norm = normalizeMapped(text);
+  const marks = matchSpans(norm.text, groups, glossary).map(([s, e]) => [norm.starts[s], norm.ends[e - 1]]);
   const first = marks[0]?.[0] ?? 0;
   let from = Math.max(0, first - EXCERPT_CHARS / 3);
   let to = Math.min(text.length, from + EXCERPT_CHARS);

@@ -1,0 +1,190 @@
+"""`digest bench`: the search index measured on synthetic digests of thousands of articles.
+
+Synthetic articles are made from the real digest's paragraphs (each keeps its language and
+its glossary mentions), notes and summaries, so vocabulary and spelling are real while the
+article count grows. For each size it reports what DESIGN.md asks of search: index build
+time, total index bytes, the gzip bytes a cold first query downloads (search module,
+constant files, shards, records of the shown results), the gzip bytes of a typical later
+query, and the median and p95 latency of a fixed query list in headless chromium.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import json
+import random
+import statistics
+import subprocess
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from generator.index import build_index
+from generator.model import Article, Mention, Site
+from generator.render import TEMPLATES
+
+QUERIES = [
+    "پوتین", "بوتين", "Putin", "کیم جونگ اون", "كيم جونج أون", "فلاديفوستوك", "ولادی وستوک", "شويغو",
+    "تحریمهای", "العقوبات", "نفت", "النفط", "ذخائر", "مهمات", "کره شمالی روسیه", "الصواريخ الباليستية",
+    "\"قطار زرهی\"", "\"الحرب الباردة\"", "ماتسگ", "لانكو", "اوکرا", "شورای امنیت", "مجلس الأمن", "کنویچی",
+    "۲۰۱۹", "٧٠٠٠", "همکاری نظامی", "التعاون العسكري", "Vladivostok", "سفر پوتین به کره شمالی",
+]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def synthetic_site(site: Site, count: int, seed: int = 1402) -> Site:
+    """`count` articles built from the real site's paragraphs, notes and summaries."""
+    rng = random.Random(seed)
+    pools: dict[str, list[tuple]] = {"fa": [], "ar": []}
+    for article in site.articles:
+        for index, block in enumerate(article.blocks):
+            mentions = [m for m in article.mentions if m.block == index]
+            pools[article.lang].append((block, mentions))
+    notes = [a for article in site.articles for a in article.annotations]
+    articles = []
+    for number in range(count):
+        base = rng.choice(site.articles)
+        chosen = rng.sample(pools[base.lang], k=min(len(pools[base.lang]), rng.randint(6, 18)))
+        blocks = tuple(block for block, _ in chosen)
+        mentions = tuple(Mention(i, m.start, m.end, m.entity) for i, (_, ms) in enumerate(chosen) for m in ms)
+        headline = " ".join(rng.choice(blocks).text.split()[:10])
+        annotations = tuple(dataclasses.replace(a, id=f"a{i}", block=0, start=0, end=0)
+                            for i, a in enumerate(rng.sample(notes, k=rng.randint(2, 6))))
+        articles.append(dataclasses.replace(
+            base, seed=f"{number:05d}_synthetic", slug=f"synthetic-{number}", headline=headline, blocks=blocks,
+            annotations=annotations, mentions=mentions, summary=rng.choice(site.articles).summary,
+            topics=tuple(t.id for t in site.settings.topics if rng.random() < 0.6) or (site.settings.topics[0].id,),
+            entities=tuple(rng.sample(base.entities, k=min(len(base.entities), rng.randint(2, 8)))),
+        ))
+    return Site(site.settings, tuple(articles), site.entities, ())
+
+
+def write_bench_site(files: dict[str, bytes], folder: Path) -> dict[str, int]:
+    """The search module, its index and a bare page that imports it; returns gzip size per URL path."""
+    for name in ("search.js", "textnorm.js"):
+        files[f"assets/{name}"] = (TEMPLATES / "assets" / name).read_bytes()
+    files["bench.html"] = (b'<!DOCTYPE html><html lang="fa"><meta charset="utf-8"><title>bench</title>'
+                           b'<script type="module">import * as s from "./assets/search.js"; window.searchModule = s;</script>')
+    sizes = {}
+    for name, data in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        sizes["/" + name] = len(gzip.compress(data, compresslevel=6))
+    return sizes
+
+
+def browser_queries(url: str, sizes: dict[str, int]) -> dict:
+    """Run QUERIES one after another in a fresh page; latency and downloaded gzip bytes per query."""
+    from urllib.parse import unquote, urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    def fetched(page, seen: set) -> int:
+        names = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        new = [n for n in names if n not in seen]
+        seen.update(new)
+        return sum(sizes.get(unquote(urlparse(n).path), 0) for n in new)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url + "bench.html")
+        page.wait_for_function("window.searchModule !== undefined")
+        seen: set = set()
+        first_runs, repeats, downloads = [], [], []
+        timed = "async q => { const t = performance.now(); await window.searchModule.search(q); return performance.now() - t; }"
+        for query in QUERIES:
+            first_runs.append(page.evaluate(timed, query))
+            downloads.append(fetched(page, seen))
+            repeats.append(page.evaluate(timed, query))
+        browser.close()
+    return {
+        "cold_first_query_gzip": downloads[0],
+        "later_query_gzip_median": statistics.median(downloads[1:]),
+        "latency_ms_median": round(statistics.median(first_runs[1:]), 1),
+        "latency_ms_p95": _p95(first_runs[1:]),
+        "loaded_ms_median": round(statistics.median(repeats), 1),
+        "loaded_ms_p95": _p95(repeats),
+        "latency_ms_first": round(first_runs[0], 1),
+    }
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 1)
+
+
+STATIC_SERVER = r"""
+const http = require("http"), fs = require("fs"), path = require("path");
+const root = process.argv[1];
+const types = {".js": "text/javascript", ".json": "application/json", ".html": "text/html"};
+const server = http.createServer((req, res) => {
+  const file = path.join(root, decodeURIComponent(new URL(req.url, "http://x").pathname));
+  fs.readFile(file, (err, data) => {
+    if (err) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, {"content-type": (types[path.extname(file)] || "application/octet-stream") + "; charset=utf-8",
+                        "cache-control": "max-age=3600"});
+    res.end(data);
+  });
+});
+server.listen(0, "127.0.0.1", () => console.log(server.address().port));
+"""
+"""A static file server as fast as a real host's (Python's http.server would dominate the figures)."""
+
+
+def measure(site: Site, count: int) -> dict:
+    synthetic = synthetic_site(site, count)
+    started = time.perf_counter()
+    index = build_index(synthetic)
+    seconds = time.perf_counter() - started
+    result = {
+        "articles": count,
+        "index_build_s": round(seconds, 2),
+        "index_files": len(index),
+        "index_bytes": sum(len(d) for d in index.values()),
+    }
+    with tempfile.TemporaryDirectory(prefix="digest-bench-") as folder:
+        files = {f"assets/{name}": data for name, data in index.items()}
+        sizes = write_bench_site(files, Path(folder))
+        result["index_bytes_gzip"] = sum(v for k, v in sizes.items() if k.startswith("/assets/search/"))
+        server = subprocess.Popen(["node", "-e", STATIC_SERVER, folder], stdout=subprocess.PIPE, text=True)
+        try:
+            port = int(server.stdout.readline())
+            result.update(browser_queries(f"http://127.0.0.1:{port}/", sizes))
+        finally:
+            server.terminate()
+            server.wait()
+    return result
+
+
+def run(root: Path, sizes: list[int]) -> list[dict]:
+    from generator.build import load_site
+
+    if not CHROMIUM.exists():
+        raise SystemExit("digest bench needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    if not shutil.which("node"):
+        raise SystemExit("digest bench needs Node.js to serve the index (apt-get install nodejs)")
+    site = load_site(root)
+    return [measure(site, count) for count in sizes]
+
+
+def report(rows: list[dict]) -> str:
+    labels = [("articles", "articles"), ("index_build_s", "index build (s)"), ("index_files", "index files"),
+              ("index_bytes", "index bytes"), ("index_bytes_gzip", "index bytes, gzip"),
+              ("cold_first_query_gzip", "cold first query, gzip bytes"),
+              ("later_query_gzip_median", "later query, gzip bytes (median)"),
+              ("latency_ms_median", "query, fetching its parts: median (ms)"),
+              ("latency_ms_p95", "query, fetching its parts: p95 (ms)"),
+              ("loaded_ms_median", "query, parts loaded: median (ms)"), ("loaded_ms_p95", "query, parts loaded: p95 (ms)"),
+              ("latency_ms_first", "cold first query (ms)")]
+    width = max(len(label) for _, label in labels)
+    lines = [f"{label:<{width}}  " + "  ".join(f"{row[key]:>12}" for row in rows) for key, label in labels]
+    notes = ("\nEach query runs twice in one page, in order: first fetching the index parts it needs from a local"
+             "\nstatic server (loopback HTTP/1.1, so this depends on the machine), then again with them loaded."
+             f"\nqueries ({len(QUERIES)}): " + json.dumps(QUERIES, ensure_ascii=False))
+    return "\n".join(lines) + "\n" + notes

@@ -140,9 +140,17 @@ def test_hostile_content_stays_text(browser, tmp_path):
 
 
 def test_search_box_in_every_header_leads_to_the_search_page(page, served):
+    page.set_viewport_size({"width": 1280, "height": 800})  # phones get a plain link in the menu instead
     page.goto(served + "ar/timeline/")
     page.fill("#site-q", "كنيفيتشي")
     page.press("#site-q", "Enter")
     page.wait_for_url("**/ar/search/?q=*")
     page.wait_for_selector("#results li")
     assert seeds(page) == [SLUGS["002"]]
+
+
+def test_phones_get_a_search_link_in_the_menu(page, served):
+    page.goto(served + "fa/timeline/")
+    assert not page.is_visible("#site-q")
+    page.click(".nav-search a")
+    page.wait_for_url("**/fa/search/")

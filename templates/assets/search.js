@@ -343,13 +343,15 @@ function needles(groups, glossary) {
 }
 
 function excerpt(blocks, groups, glossary) {
-  // The block where most query groups occur; only that one is matched word by word and mapped back.
+  // The block with most matches. A cheap substring test skips blocks that cannot match (a stem is a
+  // substring of its words); the rest are matched word by word; only the chosen one is mapped back.
   const wanted = needles(groups, glossary);
   let bestIndex = 0;
   let bestCount = 0;
   blocks.forEach((block, index) => {
     const norm = normalize(block);
-    const count = wanted.reduce((n, options) => n + (options.some((x) => x && norm.includes(x)) ? 1 : 0), 0);
+    if (!wanted.some((options) => options.some((x) => x && norm.includes(x)))) return;
+    const count = matchSpans(norm, groups, glossary).length;
     if (count > bestCount) [bestIndex, bestCount] = [index, count];
   });
   const text = blocks[bestIndex] ?? "";

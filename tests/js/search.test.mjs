@@ -84,6 +84,13 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.ok(first.title.length > 10);
     assert.match(first.excerpt, /<mark>کنویچی<\/mark>/);
   });
+  await t.test("the excerpt shows the name in the article's own spelling", async () => {
+    const results = await search("فلاديفوستوك ");
+    const persian = results.find((r) => r.seed.startsWith("000"));
+    assert.match(persian.excerpt, /<mark>ولادی وستوک<\/mark>/);
+    const arabic = results.find((r) => r.seed.startsWith("001"));
+    assert.match(arabic.excerpt, /<mark>فلاديفوستوك<\/mark>/);
+  });
   await t.test("excerpts escape what they show", async () => {
     const [first] = await search("NK News ");
     assert.equal(first.seed.slice(0, 3), "004");

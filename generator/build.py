@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from generator.assemble import assemble
 from generator.index import build_index
+from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
 from generator.render import TEMPLATES, render_site
@@ -43,12 +44,25 @@ def asset_files(templates: Path = TEMPLATES) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
-    started = time.perf_counter()
-    site = load_site(root)
+def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
+    """Stages 5–6: every file of the site, in memory: pages, assets, search index."""
     pages = render_site(site, base_path(base_url or site.settings.base_url))
     files = {name: html.encode("utf-8") for name, html in pages.items()}
     files.update(asset_files())
     files.update({f"assets/{name}": data for name, data in build_index(site).items()})
+    return files
+
+
+def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+    started = time.perf_counter()
+    site = load_site(root)
+    files = site_files(site, base_url)
     write_site(files, out or root / "site", root)
-    return BuildResult(site, len(pages), len(files), time.perf_counter() - started)
+    pages = sum(name.endswith(".html") for name in files)
+    return BuildResult(site, pages, len(files), time.perf_counter() - started)
+
+
+def check(root: Path) -> tuple[Site, list[str]]:
+    """Everything the build validates, plus rendered links and #fragments; writes nothing."""
+    site = load_site(root)
+    return site, broken_links(site_files(site))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
-from generator.build import build, load_site
+from generator.build import build, check
 from generator.errors import ContentErrors
 from generator.write import OutputError
 
@@ -19,7 +20,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="write the site (default: site/)")
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     b.add_argument("--base-url", help="absolute URL or path the site is published at (overrides content/digest.toml)")
-    sub.add_parser("check", help="validate seeds and content without writing anything")
+    check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
     bench = sub.add_parser("bench", help="measure the search index on synthetic digests (needs chromium)")
     bench.add_argument("--search", action="store_true", help="the search benchmark (the only one so far; the default)")
     bench.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default: 1000,10000)")
@@ -27,12 +29,33 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def report(errors: ContentErrors) -> int:
-    for error in errors.errors:
+def report(errors: list[str], as_json: bool = False, stats: dict | None = None) -> int:
+    """Print problems (stderr) or the JSON verdict (stdout); exit code 1 when there is any problem."""
+    if as_json:
+        print(json.dumps({"ok": not errors, "errors": errors, **(stats or {})}, ensure_ascii=False, indent=1))
+        return 1 if errors else 0
+    for error in errors:
         print(error, file=sys.stderr)
-    count = len(errors.errors)
+    count = len(errors)
     print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
     return 1
+
+
+def run_check(root: Path, as_json: bool) -> int:
+    started = time.perf_counter()
+    try:
+        site, links = check(root)
+    except ContentErrors as errors:
+        return report([str(e) for e in errors.errors], as_json)
+    stats = {"articles": len(site.articles), "annotations": sum(len(a.annotations) for a in site.articles),
+             "glossary": len(site.entities), "events": len(site.events), "seconds": round(time.perf_counter() - started, 3)}
+    if links:
+        return report([f"(rendered) {problem}" for problem in links], as_json, stats)
+    if as_json:
+        return report([], True, stats)
+    print(f"ok: {stats['articles']} articles, {stats['annotations']} annotations, {stats['glossary']} glossary entries, "
+          f"{stats['events']} events; every link resolves ({stats['seconds']:.2f} s)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,13 +69,10 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
             return 0
         if args.command == "check":
-            site = load_site(root)
-            notes = sum(len(a.annotations) for a in site.articles)
-            print(f"ok: {len(site.articles)} articles, {notes} annotations, {len(site.entities)} glossary entries")
-            return 0
+            return run_check(root, args.format == "json")
         result = build(root, args.out, args.base_url)
     except ContentErrors as errors:
-        return report(errors)
+        return report([str(e) for e in errors.errors])
     except OutputError as error:
         print(f"digest: {error}", file=sys.stderr)
         return 2

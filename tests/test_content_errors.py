@@ -1,5 +1,6 @@
 """Bad content gets a clear `path:line: message`, all at once, exit code 1, no traceback."""
 
+import json
 import re
 from pathlib import Path
 
@@ -135,3 +136,22 @@ def test_timeline_event_ending_before_it_starts(project, capsys):
     line = edit(project, "content/timeline.toml", "end = 1953-07-27", "end = 1949-07-27")
     code, lines = check(project, capsys)
     assert lines[0] == "content/timeline.toml:" + str(line) + ": end 1949-07-27 is before start 1950-06-25"
+
+
+def test_check_finds_links_that_lead_nowhere(project, capsys):
+    edit(project, NOTE_000, 'about.fa = """\n', 'about.fa = """\n[پیوند](../no-such-article/) و [بند](#p99) ')
+    code, lines = check(project, capsys)
+    assert code == 1
+    page = "fa/articles/kim-to-visit-russia-september-2023/index.html"
+    assert f"(rendered) {page}: ../no-such-article/ → no such file (fa/articles/no-such-article/index.html)" in lines
+    assert f"(rendered) {page}: #p99 → no element with id \"p99\"" in lines
+
+
+def test_check_speaks_json_for_tools(project, capsys):
+    assert main(["--root", str(project), "check", "--format", "json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["ok"] is True and verdict["errors"] == [] and verdict["articles"] == 5
+    edit(project, NOTE_000, "published = 2023-09-05", "published = 2023-09-06")
+    assert main(["--root", str(project), "check", "--format", "json"]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["ok"] is False and verdict["errors"][0].startswith(f"{NOTE_000}:")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from generator.build import build, check
 from generator.errors import ContentErrors
+from generator.scaffold import ScaffoldError, scaffold
 from generator.write import OutputError
 
 
@@ -22,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="absolute URL or path the site is published at (overrides content/digest.toml)")
     check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
+    new = sub.add_parser("new", help="scaffold a note for a seed that has none")
+    new.add_argument("seed", help="the seed file, e.g. seeds/005_….txt")
     bench = sub.add_parser("bench", help="measure the search index on synthetic digests (needs chromium)")
     bench.add_argument("--search", action="store_true", help="the search benchmark (the only one so far; the default)")
     bench.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default: 1000,10000)")
@@ -68,12 +71,16 @@ def main(argv: list[str] | None = None) -> int:
             rows = bench.run(root, [int(n) for n in args.sizes.split(",")])
             print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
             return 0
+        if args.command == "new":
+            note = scaffold(root, args.seed)
+            print(f"wrote {note.relative_to(root)}; fill it in, then run digest check")
+            return 0
         if args.command == "check":
             return run_check(root, args.format == "json")
         result = build(root, args.out, args.base_url)
     except ContentErrors as errors:
         return report([str(e) for e in errors.errors])
-    except OutputError as error:
+    except (OutputError, ScaffoldError) as error:
         print(f"digest: {error}", file=sys.stderr)
         return 2
     out = (args.out or root / "site")

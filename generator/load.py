@@ -201,6 +201,9 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     if "reason" in date:
         check_bilingual(doc, date["reason"], ("date", "reason"), errors)
     check_bilingual(doc, data["summary"], ("summary",), errors)
+    for lang in LANGS:
+        if isinstance(data["summary"], dict) and isinstance(data["summary"].get(lang), str) and not data["summary"][lang].strip():
+            errors.add(path, doc.line("summary", lang), f"summary.{lang} is empty: write the summary in this language")
     cut = data.get("cut", {})
     check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list}, errors)
     annotations = []

@@ -70,11 +70,24 @@ def check_spellings(content: Content, articles, errors: ErrorList) -> None:
                            "article; correct it, or list it in editor_spellings if it is the editor's own")
 
 
-def assemble(content: Content) -> Site:
-    """Raise ContentErrors for anything the notes get wrong about their seeds."""
+def assemble(content: Content, cache: dict | None = None) -> Site:
+    """Raise ContentErrors for anything the notes get wrong about their seeds.
+
+    `cache` (kept by `digest serve` between builds) maps a seed to the article assembled from
+    the same seed text, note text and glossary, which is then reused as it is.
+    """
     errors = ErrorList(content.root)
-    articles = [assemble_article(note, content.seeds[seed], content.entities, errors)
-                for seed, note in sorted(content.notes.items())]
+    articles = []
+    for seed, note in sorted(content.notes.items()):
+        key = (content.seeds[seed], note.doc.text, content.entities)
+        if cache is not None and seed in cache and cache[seed][0] == key:
+            articles.append(cache[seed][1])
+            continue
+        before = len(errors.items)
+        article = assemble_article(note, content.seeds[seed], content.entities, errors)
+        if cache is not None and article is not None and len(errors.items) == before:
+            cache[seed] = (key, article)
+        articles.append(article)
     errors.raise_if_any()
     newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
     site = Site(content.settings, tuple(newest_first), content.entities, content.events)

@@ -28,9 +28,9 @@ class BuildResult:
     seconds: float
 
 
-def load_site(root: Path) -> Site:
+def load_site(root: Path, cache: dict | None = None) -> Site:
     """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors."""
-    return assemble(load(root))
+    return assemble(load(root), cache)
 
 
 def base_path(base_url: str) -> str:

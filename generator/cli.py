@@ -23,6 +23,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", help="absolute URL or path the site is published at (overrides content/digest.toml)")
     check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild and reload on every save")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; others are warned about)")
+    serve.add_argument("--open", action="store_true", help="open the preview in a browser")
     new = sub.add_parser("new", help="scaffold a note for a seed that has none")
     new.add_argument("seed", help="the seed file, e.g. seeds/005_….txt")
     bench = sub.add_parser("bench", help="measure the search index on synthetic digests (needs chromium)")
@@ -71,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             rows = bench.run(root, [int(n) for n in args.sizes.split(",")])
             print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
             return 0
+        if args.command == "serve":
+            from generator.serve import serve
+
+            return serve(root, port=args.port, host=args.host, open_browser=args.open)
         if args.command == "new":
             note = scaffold(root, args.seed)
             print(f"wrote {note.relative_to(root)}; fill it in, then run digest check")

@@ -72,10 +72,18 @@ def parse_dateline(dateline: str) -> dt.date | None:
         return None
 
 
-@functools.cache
 def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> Translations:
-    """Compile templates/locale/{lang}/LC_MESSAGES/messages.po in memory (no .mo in the repo)."""
-    with open(locale_dir / lang / "LC_MESSAGES" / "messages.po", "rb") as po:
+    """Compile templates/locale/{lang}/LC_MESSAGES/messages.po in memory (no .mo in the repo).
+
+    Compiled again only when the catalog file changes (an editor may translate during serve).
+    """
+    po = locale_dir / lang / "LC_MESSAGES" / "messages.po"
+    return _compiled(po, lang, po.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(po_path: Path, lang: str, mtime_ns: int) -> Translations:
+    with open(po_path, "rb") as po:
         catalog = read_po(po, locale=lang)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)

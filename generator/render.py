@@ -280,33 +280,12 @@ def search_strings(lang: str) -> dict:
 
 def render_site(site: Site, base_path: str, env: Environment | None = None) -> dict[str, str]:
     """Every page of the site as {site-relative file path: HTML}."""
-    env = env or make_env()
-    pages: dict[str, str] = {}
+    from generator.pages import plan, render_plan
 
-    def render(template: str, lang: str, path: str, file: str | None = None, root: str | None = None, **values):
-        env.install_gettext_translations(translations(lang), newstyle=True)
-        page = Page(lang, path, relative_root(path) if root is None else root, template.removesuffix(".html"))
-        html = env.get_template(template).render(page=page, site=site, **values)
-        pages[file or path + "index.html"] = html
+    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}, env).items()}
 
-    topic_counts = {t.id: sum(len(g) for _, g in topic_passages(site, t.id)) for t in site.settings.topics}
-    mention_counts = {e.id: sum(len(g) for _, g in entity_passages(site, e.id)) for e in site.entities}
-    render("chooser.html", "fa", "")
-    render("404.html", "fa", "fa/404.html", file="404.html", root=base_path)
-    for lang in LANGS:
-        render("home.html", lang, f"{lang}/", topic_counts=topic_counts)
-        render("404.html", lang, f"{lang}/404.html", file=f"{lang}/404.html", root=base_path)
-        for article in site.articles:
-            render("article.html", lang, f"{lang}/articles/{article.slug}/", article=article, rows=article_rows(article))
-        for topic in site.settings.topics:
-            render("topic.html", lang, f"{lang}/topics/{topic.id}/", topic=topic, groups=topic_passages(site, topic.id))
-        if site.entities:
-            render("entities.html", lang, f"{lang}/entities/", counts=mention_counts)
-            for entity in site.entities:
-                render("entity.html", lang, f"{lang}/entities/{entity.id}/", entity=entity,
-                       groups=entity_passages(site, entity.id),
-                       about=[a for a in site.articles if entity.id in a.entities])
-        render("search.html", lang, f"{lang}/search/", search_strings=search_strings(lang), name_example=name_example(site))
-        if site.events:
-            render("timeline.html", lang, f"{lang}/timeline/", passages={e.id: event_passages(site, e) for e in site.events})
-    return pages
+
+def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
+    env.install_gettext_translations(translations(lang), newstyle=True)
+    page = Page(lang, path, root, template.removesuffix(".html"))
+    return env.get_template(template).render(page=page, site=site, **values)

@@ -1,0 +1,218 @@
+"""`digest serve`: the editor's loop. Build, serve, watch, rebuild, reload the open pages.
+
+Built on the livereload package: its websocket protocol and browser script tell open pages to
+reload. Its own watcher polls every 800 ms and ignores changes for 3 s after a reload, so change
+events come from watchdog (inotify) instead, debounced into one rebuild per burst of saves.
+
+A failed rebuild never replaces the last good site: pages keep being served, and every page
+shows an overlay with the errors until the next good build. Requests whose Host header is not
+this server's are refused (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from tornado import ioloop, web
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from generator.errors import ContentErrors
+from generator.incremental import Builder
+
+DEBOUNCE_S = 0.05
+WRITES = {"created", "modified", "deleted", "moved", "closed"}
+WATCHED = ("seeds", "content", "templates")
+OVERLAY_TITLE = {"fa": "ساخت سایت با خطا روبه‌رو شد؛ آخرین نسخه‌ی سالم نمایش داده می‌شود",
+                 "ar": "تعذّر بناء الموقع؛ تُعرض آخر نسخة سليمة"}
+OVERLAY_HINT = {"fa": "پس از درست‌کردن و ذخیره‌ی پرونده، این پیام خودبه‌خود می‌رود.",
+                "ar": "بعد تصحيح الملف وحفظه تختفي هذه الرسالة تلقائيًا."}
+
+
+class Preview:
+    """The state the handlers share: where the site is, and the errors of the last rebuild."""
+
+    def __init__(self, root: Path, out: Path, host: str, port: int, log=print):
+        self.root, self.out, self.host, self.port, self.log = root, out, host, port, log
+        self.builder = Builder(root, out)
+        self.errors: list[str] = []
+        self.lock = threading.Lock()
+        self.rebuilds = 0
+        self.last_reload_at = 0.0
+        self.loop: ioloop.IOLoop | None = None
+
+    def allowed_hosts(self) -> set[str]:
+        names = {self.host}
+        if self.host in ("127.0.0.1", "localhost", "::1"):
+            names |= {"127.0.0.1", "localhost", "[::1]"}
+        return names | {f"{name}:{self.port}" for name in names}
+
+    def rebuild(self, changed: set[str] | None = None) -> None:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                result = self.builder.build(changed)
+                self.errors = []
+                self.log(f"rebuilt in {time.perf_counter() - started:.2f} s: {result}")
+            except ContentErrors as errors:
+                self.errors = [str(e) for e in errors.errors]
+                self.log("\n".join(self.errors) + f"\n{len(self.errors)} error(s); still serving the last good site")
+            except Exception:  # the server must survive anything the content or templates do
+                self.errors = [traceback.format_exc(limit=3).strip()]
+                self.log(self.errors[0] + "\nstill serving the last good site")
+            self.rebuilds += 1
+        if self.loop:
+            self.loop.add_callback(self.reload)
+
+    def reload(self) -> None:
+        self.last_reload_at = time.perf_counter()
+        LiveReloadHandler.reload_waiters(path="*")
+
+    def overlay(self, lang: str) -> str:
+        if not self.errors:
+            return ""
+        items = "".join(f"<li><pre dir=\"auto\">{html.escape(e)}</pre></li>" for e in self.errors)
+        return (f'<div id="digest-errors" role="alert" lang="{lang}" dir="rtl" style="position:fixed;inset:0;z-index:9999;'
+                'overflow:auto;background:rgba(20,10,5,.92);color:#fff;padding:1.5rem;font:16px/1.7 Vazirmatn,Tahoma,sans-serif">'
+                f'<h2 style="margin-top:0">{OVERLAY_TITLE[lang]}</h2><ul style="padding:0;list-style:none">{items}</ul>'
+                f'<p>{OVERLAY_HINT[lang]}</p></div>')
+
+
+class GuardedMixin:
+    preview: Preview
+
+    def prepare(self):
+        if self.request.host not in self.preview.allowed_hosts():
+            raise web.HTTPError(403, reason="unexpected Host header")
+
+
+class ReloadSocket(GuardedMixin, LiveReloadHandler):
+    """livereload's websocket, behind the Host check."""
+
+
+class ReloadScript(GuardedMixin, LiveReloadJSHandler):
+    """livereload's browser script, behind the Host check."""
+
+
+class SiteHandler(GuardedMixin, web.RequestHandler):
+    """The last good site, with livereload's script and, after a failed rebuild, the error overlay."""
+
+    def get(self, path: str):
+        site = self.preview.out
+        target = (site / path).resolve()
+        if not target.is_relative_to(site.resolve()):
+            raise web.HTTPError(404)
+        if target.is_dir():
+            if not path.endswith("/") and path:
+                self.redirect("/" + path + "/")
+                return
+            target = target / "index.html"
+        status = 200
+        if not target.is_file():
+            status, target = 404, site / "404.html"
+        data = target.read_bytes() if target.is_file() else b"not found"
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            text = data.decode("utf-8")
+            lang = "ar" if '<html lang="ar"' in text[:200] else "fa"
+            script = f'<script src="/livereload.js?port={self.preview.port}"></script>'
+            text = text.replace("</body>", self.preview.overlay(lang) + script + "</body>", 1)
+            data = text.encode("utf-8")
+        self.set_status(status)
+        self.set_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith("json") else ""))
+        self.set_header("Cache-Control", "no-store")
+        self.write(data)
+
+
+class Changes(FileSystemEventHandler):
+    """Collects changed paths; one rebuild after a quiet moment, however many saves came."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self.pending: set[str] = set()
+        self.timer: threading.Timer | None = None
+        self.guard = threading.Lock()
+
+    def on_any_event(self, event):
+        # Reads (opened, closed without writing) are the build's own doing; only writes count.
+        if event.event_type not in WRITES or (event.is_directory and event.event_type == "modified"):
+            return
+        paths = {event.src_path, getattr(event, "dest_path", "") or event.src_path}
+        relevant = {p for p in paths if not _ignored(p)}
+        if not relevant:
+            return
+        with self.guard:
+            self.pending |= relevant
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(DEBOUNCE_S, self.flush)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def flush(self):
+        with self.guard:
+            changed, self.pending = self.pending, set()
+        if changed:
+            self.preview.rebuild(changed)
+
+
+def _ignored(path: str) -> bool:
+    """Editor droppings: swap, backup and temporary files."""
+    name = Path(path).name
+    return name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part")) or name == "4913"
+
+
+def make_app(preview: Preview) -> web.Application:
+    for handler in (ReloadSocket, ReloadScript, SiteHandler):
+        handler.preview = preview
+    LiveReloadHandler.watcher = type("NoWatcher", (), {"filepath": "*"})()
+    LiveReloadHandler.live_css = False
+    return web.Application([
+        (r"/livereload", ReloadSocket),
+        (r"/livereload\.js", ReloadScript),
+        (r"/(.*)", SiteHandler),
+    ])
+
+
+def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: bool = False,
+          out: Path | None = None, ready: threading.Event | None = None) -> int:
+    out = out or root / "site"
+    preview = Preview(root, out, host, port)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {host}: anyone who can reach this address can read the preview", file=sys.stderr)
+    preview.rebuild()
+    if preview.errors and not (out / "index.html").exists():
+        print("the first build failed and there is no earlier site to show; fix the errors above", file=sys.stderr)
+    app = make_app(preview)
+    server = app.listen(port, address=host)
+    preview.loop = ioloop.IOLoop.current()
+    observer = Observer()
+    changes = Changes(preview)
+    for name in WATCHED:
+        if (root / name).exists():
+            observer.schedule(changes, str(root / name), recursive=True)
+    observer.start()
+    url = f"http://{host}:{port}/"
+    print(f"serving {url} (watching {', '.join(WATCHED)}; Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    if ready:
+        preview.loop.add_callback(ready.set)
+    try:
+        preview.loop.start()
+    except KeyboardInterrupt:
+        print("\nstopped")
+    finally:
+        observer.stop()
+        observer.join(timeout=2)
+        server.stop()
+    return 0

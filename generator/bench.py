@@ -16,6 +16,7 @@ import json
 import random
 import statistics
 import subprocess
+import sys
 import shutil
 import tempfile
 import time
@@ -160,6 +161,63 @@ def measure(site: Site, count: int) -> dict:
             server.terminate()
             server.wait()
     return result
+
+
+def serve_latency(root: Path) -> dict:
+    """Save-to-reload, measured in a temporary copy of the whole project (code, templates, content),
+    so that the template edits never touch the real one."""
+    code = Path(__file__).resolve().parent
+    with tempfile.TemporaryDirectory(prefix="digest-serve-bench-") as folder:
+        copy = Path(folder)
+        shutil.copytree(code, copy / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(TEMPLATES, copy / "templates")
+        for name in ("seeds", "content"):
+            shutil.copytree(root / name, copy / name)
+        out = subprocess.run([sys.executable, "-m", "generator", "--root", str(copy), "bench", "--serve-inner"],
+                             cwd=copy, capture_output=True, text=True, timeout=600)
+        if out.returncode:
+            raise SystemExit(out.stderr[-2000:])
+        return json.loads(out.stdout)
+
+
+def serve_latency_here(project: Path, edits: int = 20) -> dict:
+    """The measurement itself, run by serve_latency inside the throw-away copy (it edits a template)."""
+    from generator.serve import Preview, watch
+
+    if not str(project.resolve()).startswith(tempfile.gettempdir()):
+        raise SystemExit("--serve-inner edits templates; it runs only in the copy digest bench --serve makes")
+    preview = Preview(project, project / "site", "127.0.0.1", 0, log=lambda message: None)
+    preview.rebuild()
+    observer = watch(preview)
+    note = sorted((project / "content" / "notes").glob("*.toml"))[0]
+    note_text = note.read_text(encoding="utf-8")
+    template = TEMPLATES / "home.html"
+    template_text = template.read_text(encoding="utf-8")
+    try:
+        return {
+            # rewording an annotation's note: the edit editors make most
+            "note_edit_ms": _edits(preview, note, lambda i: note_text if i % 2 == 0 else
+                                   note_text.replace('note.fa = "', 'note.fa = "(ویرایش) ', 1), edits),
+            "template_edit_ms": _edits(preview, template, lambda i: template_text.replace(
+                "</section>", f"</section><!-- {i} -->", 1), edits),
+        }
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def _edits(preview, path: Path, content, count: int) -> dict:
+    timings = []
+    for i in range(count):
+        before = preview.rebuilds
+        started = time.perf_counter()
+        path.write_text(content(i + 1), encoding="utf-8")
+        while preview.rebuilds == before:
+            time.sleep(0.002)
+        timings.append((preview.last_reload_at - started) * 1000)
+        if preview.errors:
+            raise SystemExit("the benchmark's own edit broke the build: " + preview.errors[0])
+    return {"median": round(statistics.median(timings), 1), "p95": _p95(timings)}
 
 
 def run(root: Path, sizes: list[int]) -> list[dict]:

@@ -41,7 +41,7 @@ def shard_file(key: str) -> str:
     return f"search/t/{key.encode('utf-8').hex()}.json"
 
 
-def article_fields(article: Article, entity_names: dict[str, str]) -> dict[str, list[str]]:
+def article_fields(article: Article) -> dict[str, list[str]]:
     """Each field's terms; entity terms join the body (their mentions) and the title (the note's entities)."""
     notes = [a.note.fa + " " + a.note.ar for a in article.annotations]
     return {
@@ -84,25 +84,40 @@ def doc_flags(article: Article, topics: list[str]) -> int:
     return flags
 
 
+_FIELDS: dict[int, tuple] = {}
+"""id(article) → (article, its fields, its surface words): `digest serve` reuses unchanged Article objects."""
+
+
+def _fields(article: Article) -> tuple[dict, set]:
+    cached = _FIELDS.get(id(article))
+    if cached is None or cached[0] is not article:
+        cached = (article, article_fields(article), surface_words(article))
+        _FIELDS[id(article)] = cached
+    return cached[1], cached[2]
+
+
 def build_index(site: Site) -> dict[str, bytes]:
     """The whole search index as {site-relative path: JSON bytes}."""
+    live = {id(a) for a in site.articles}
+    for key in [k for k in _FIELDS if k not in live]:
+        del _FIELDS[key]
     topics = [t.id for t in site.settings.topics]
     flag_bits = 1 + len(topics)
-    entity_names = {e.id: e.name.fa for e in site.entities}
     weighted: list[Counter] = []
     lengths: list[float] = []
     surfaces: dict[str, str] = {}
     for article in site.articles:
         tf: Counter = Counter()
         length = 0.0
-        for field, field_terms in article_fields(article, entity_names).items():
+        fields, words_here = _fields(article)
+        for field, field_terms in fields.items():
             weight = FIELD_WEIGHTS[field]
             for term in field_terms:
                 tf[term] += weight
             length += weight * len(field_terms)
         weighted.append(tf)
         lengths.append(length)
-        for word in surface_words(article):
+        for word in words_here:
             if stem(word) != word:
                 surfaces[word] = stem(word)
     count = len(site.articles)

@@ -8,6 +8,7 @@ seed text is always escaped. Latin runs inside RTL text are wrapped in <bdi>.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,14 @@ def dates_filter(ctx, date) -> tuple[str, str]:
 
 @pass_context
 def markdown_filter(ctx, text: str) -> Markup:
-    return Markup(MARKDOWN.render(text, {"page": ctx["page"]})) if text else Markup("")
+    page = ctx["page"]
+    return _markdown(text, page.lang, page.root) if text else Markup("")
+
+
+@functools.lru_cache(maxsize=4096)
+def _markdown(text: str, lang: str, root: str) -> Markup:
+    """Rendered once per text and page position: @references depend only on the language and the root."""
+    return Markup(MARKDOWN.render(text, {"page": Page(lang, "", root, "")}))
 
 
 @pass_context

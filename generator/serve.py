@@ -26,14 +26,20 @@ from watchdog.observers import Observer
 
 from generator.errors import ContentErrors
 from generator.incremental import Builder
+from generator.render import TEMPLATES
 
 DEBOUNCE_S = 0.05
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
 WATCHED = ("seeds", "content", "templates")
+"""What serve watches: the project's inputs and the templates the generator renders with."""
 OVERLAY_TITLE = {"fa": "ساخت سایت با خطا روبه‌رو شد؛ آخرین نسخه‌ی سالم نمایش داده می‌شود",
                  "ar": "تعذّر بناء الموقع؛ تُعرض آخر نسخة سليمة"}
 OVERLAY_HINT = {"fa": "پس از درست‌کردن و ذخیره‌ی پرونده، این پیام خودبه‌خود می‌رود.",
                 "ar": "بعد تصحيح الملف وحفظه تختفي هذه الرسالة تلقائيًا."}
+
+
+LiveReloadHandler.watcher = type("NoWatcher", (), {"filepath": "*"})()  # reload_waiters logs its path
+LiveReloadHandler.live_css = False
 
 
 class Preview:
@@ -70,6 +76,8 @@ class Preview:
             self.rebuilds += 1
         if self.loop:
             self.loop.add_callback(self.reload)
+        else:
+            self.reload()
 
     def reload(self) -> None:
         self.last_reload_at = time.perf_counter()
@@ -169,11 +177,20 @@ def _ignored(path: str) -> bool:
     return name.startswith((".#", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part")) or name == "4913"
 
 
+def watch(preview: Preview) -> Observer:
+    """Start watching the project's inputs; every burst of saves becomes one rebuild."""
+    observer = Observer()
+    changes = Changes(preview)
+    for folder in (preview.root / "seeds", preview.root / "content", TEMPLATES):
+        if folder.exists():
+            observer.schedule(changes, str(folder), recursive=True)
+    observer.start()
+    return observer
+
+
 def make_app(preview: Preview) -> web.Application:
     for handler in (ReloadSocket, ReloadScript, SiteHandler):
         handler.preview = preview
-    LiveReloadHandler.watcher = type("NoWatcher", (), {"filepath": "*"})()
-    LiveReloadHandler.live_css = False
     return web.Application([
         (r"/livereload", ReloadSocket),
         (r"/livereload\.js", ReloadScript),
@@ -193,12 +210,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: b
     app = make_app(preview)
     server = app.listen(port, address=host)
     preview.loop = ioloop.IOLoop.current()
-    observer = Observer()
-    changes = Changes(preview)
-    for name in WATCHED:
-        if (root / name).exists():
-            observer.schedule(changes, str(root / name), recursive=True)
-    observer.start()
+    observer = watch(preview)
     url = f"http://{host}:{port}/"
     print(f"serving {url} (watching {', '.join(WATCHED)}; Ctrl-C to stop)")
     if open_browser:

@@ -13,6 +13,7 @@ white space (NBSP included) becomes one space.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -140,6 +141,7 @@ def strip_prefix(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """Light stemming of a normalized word: the Arabic article off the front, a plural off the end."""
     word = strip_prefix(word)

@@ -96,7 +96,24 @@ def read_text(path: Path, errors: ErrorList) -> str | None:
         return None
 
 
+_PARSED: dict[Path, tuple] = {}
+"""path → ((size, mtime), TomlDoc) of files that parsed without a problem (`digest serve` rebuilds often)."""
+
+
 def read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
+    stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cached = _PARSED.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    before = len(errors.items)
+    doc = _read_toml(path, errors)
+    if doc is not None and len(errors.items) == before:
+        _PARSED[path] = (stamp, doc)
+    return doc
+
+
+def _read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
     text = read_text(path, errors)
     if text is None:
         return None

@@ -9,6 +9,8 @@ equality; values for the template are computed only when the page is rendered.
 from __future__ import annotations
 
 import hashlib
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -98,11 +100,34 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
     """{file: (key, html)}; pages whose key is unchanged reuse the previous HTML."""
     env = env or make_env()
     pages = {}
-    for spec in specs:
+    progress = Progress(len(specs), "rendering pages")
+    for done, spec in enumerate(specs, start=1):
+        progress.update(done)
         old = previous.get(spec.file)
         if old is not None and old[0] == spec.key:
             pages[spec.file] = old
         else:
             pages[spec.file] = (spec.key, render_page(env, site, spec.template, spec.lang, spec.path, spec.root,
                                                       spec.values()))
+    progress.finish()
     return pages
+
+
+class Progress:
+    """A progress line on a terminal, for work that has taken more than a second; silent in logs (CI)."""
+
+    def __init__(self, total: int, label: str):
+        self.total, self.label = total, label
+        self.started = time.perf_counter()
+        self.shown = False
+        self.live = sys.stderr.isatty()
+
+    def update(self, done: int) -> None:
+        if self.live and time.perf_counter() - self.started > 1.0 and (done % 50 == 0 or done == self.total):
+            sys.stderr.write(f"\r{self.label}: {done}/{self.total}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")

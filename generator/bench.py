@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import re
 import random
 import statistics
 import subprocess
@@ -52,7 +53,8 @@ def synthetic_site(site: Site, count: int, seed: int = 1402) -> Site:
         chosen = rng.sample(pools[base.lang], k=min(len(pools[base.lang]), rng.randint(6, 18)))
         blocks = tuple(block for block, _ in chosen)
         mentions = tuple(Mention(i, m.start, m.end, m.entity) for i, (_, ms) in enumerate(chosen) for m in ms)
-        headline = " ".join(rng.choice(blocks).text.split()[:10])
+        paragraphs = [b for b in blocks if b.kind == "paragraph"] or list(blocks)
+        headline = " ".join(rng.choice(paragraphs).text.split()[:10]).rstrip(".")
         annotations = tuple(dataclasses.replace(a, id=f"a{i}", block=0, start=0, end=0)
                             for i, a in enumerate(rng.sample(notes, k=rng.randint(2, 6))))
         articles.append(dataclasses.replace(
@@ -163,18 +165,69 @@ def measure(site: Site, count: int) -> dict:
     return result
 
 
-def serve_latency(root: Path) -> dict:
+def write_synthetic_project(root: Path, folder: Path, count: int, seed: int = 1402) -> None:
+    """A project of `count` seeds and notes made from the real paragraphs, for timing the editor's loop."""
+    import hashlib
+
+    from generator.build import load_site
+    from generator.textnorm import normalize
+
+    site = load_site(root)
+    rng = random.Random(seed)
+    shutil.copytree(root / "content", folder / "content", ignore=shutil.ignore_patterns("notes", "timeline.toml"))
+    (folder / "content" / "notes").mkdir()
+    for topic in (folder / "content" / "topics").glob("*.toml"):  # their links point into the real articles
+        topic.write_text(re.sub(r"\[([^\]]+)\]\(@[^)]*\)", r"\1", topic.read_text(encoding="utf-8")), encoding="utf-8")
+    entries = []
+    for e in site.entities:  # sampled paragraphs need not contain every spelling
+        spellings = ", ".join(json.dumps(x, ensure_ascii=False) for x in e.spellings)
+        entries.append(f'[[entity]]\nid = "{e.id}"\nkind = "{e.kind}"\nlatin = {json.dumps(e.latin)}\n'
+                       f"fa = {json.dumps(e.name.fa, ensure_ascii=False)}\nar = {json.dumps(e.name.ar, ensure_ascii=False)}\n"
+                       f"aliases = [{', '.join(json.dumps(a, ensure_ascii=False) for a in e.aliases)}]\n"
+                       f"editor_spellings = [{spellings}]\n")
+    (folder / "content" / "glossary.toml").write_text("\n".join(entries), encoding="utf-8")
+    (folder / "seeds").mkdir()
+    notes = [a for article in site.articles for a in article.annotations]
+    sums = []
+    for number, article in enumerate(synthetic_site(site, count, seed).articles):
+        stem = f"{number:05d}_synthetic"
+        seed_text = "\n\n".join([article.headline, *(b.text for b in article.blocks)]) + "\n"
+        (folder / "seeds" / f"{stem}.txt").write_text(seed_text, encoding="utf-8")
+        sums.append(f"{hashlib.sha256(seed_text.encode('utf-8')).hexdigest()}  {stem}.txt")
+        norms = [normalize(b.text) for b in article.blocks]
+        lines = [f'slug = "synthetic-{number}"', f'lang = "{article.lang}"',
+                 "topics = [" + ", ".join(f'"{t}"' for t in article.topics) + "]",
+                 "", "[source]", 'outlet = "synthetic"', "", "[date]",
+                 f"published = {article.published.date.isoformat()}", "inferred = true",
+                 'reason.fa = "ساختگی"', 'reason.ar = "مصطنع"', "", "[summary]",
+                 "fa = " + json.dumps(article.summary.fa, ensure_ascii=False), "ar = " + json.dumps(article.summary.ar, ensure_ascii=False)]
+        paragraphs = [i for i, b in enumerate(article.blocks) if b.kind == "paragraph"]
+        for index, block in enumerate(rng.sample(paragraphs, k=min(3, len(paragraphs)))):
+            quote = " ".join(article.blocks[block].text.split()[:7])
+            if quote and sum(n.count(normalize(quote).strip()) for n in norms) == 1:
+                note = rng.choice(notes).note
+                lines += ["", "[[annotations]]", f'id = "a{index}"', "exact = " + json.dumps(quote, ensure_ascii=False),
+                          'topics = ["military"]', "note.fa = " + json.dumps(note.fa, ensure_ascii=False),
+                          "note.ar = " + json.dumps(note.ar, ensure_ascii=False)]
+        (folder / "content" / "notes" / f"{stem}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "seeds" / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="utf-8")
+
+
+def serve_latency(root: Path, articles: int | None = None) -> dict:
     """Save-to-reload, measured in a temporary copy of the whole project (code, templates, content),
-    so that the template edits never touch the real one."""
+    so that the template edits never touch the real one; with `articles`, on a synthetic project that size."""
     code = Path(__file__).resolve().parent
     with tempfile.TemporaryDirectory(prefix="digest-serve-bench-") as folder:
         copy = Path(folder)
         shutil.copytree(code, copy / "generator", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(TEMPLATES, copy / "templates")
-        for name in ("seeds", "content"):
-            shutil.copytree(root / name, copy / name)
+        if articles:
+            write_synthetic_project(root, copy, articles)
+        else:
+            for name in ("seeds", "content"):
+                shutil.copytree(root / name, copy / name)
         out = subprocess.run([sys.executable, "-m", "generator", "--root", str(copy), "bench", "--serve-inner"],
-                             cwd=copy, capture_output=True, text=True, timeout=600)
+                             cwd=copy, capture_output=True, text=True, timeout=3600)
         if out.returncode:
             raise SystemExit(out.stderr[-2000:])
         return json.loads(out.stdout)
@@ -187,7 +240,9 @@ def serve_latency_here(project: Path, edits: int = 20) -> dict:
     if not str(project.resolve()).startswith(tempfile.gettempdir()):
         raise SystemExit("--serve-inner edits templates; it runs only in the copy digest bench --serve makes")
     preview = Preview(project, project / "site", "127.0.0.1", 0, log=lambda message: None)
+    started = time.perf_counter()
     preview.rebuild()
+    first_build = time.perf_counter() - started
     observer = watch(preview)
     note = sorted((project / "content" / "notes").glob("*.toml"))[0]
     note_text = note.read_text(encoding="utf-8")
@@ -195,6 +250,8 @@ def serve_latency_here(project: Path, edits: int = 20) -> dict:
     template_text = template.read_text(encoding="utf-8")
     try:
         return {
+            "articles": len(list((project / "content" / "notes").glob("*.toml"))),
+            "first_build_s": round(first_build, 1),
             # rewording an annotation's note: the edit editors make most
             "note_edit_ms": _edits(preview, note, lambda i: note_text if i % 2 == 0 else
                                    note_text.replace('note.fa = "', 'note.fa = "(ویرایش) ', 1), edits),

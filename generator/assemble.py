@@ -56,16 +56,34 @@ def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) ->
     )
 
 
+_FOUND: dict[int, tuple] = {}
+"""id(article) → (article, spellings asked, spellings found): unchanged articles are not searched again."""
+
+
+def _spellings_in(article: Article, wanted: dict[str, str]) -> frozenset:
+    cached = _FOUND.get(id(article))
+    key = frozenset(wanted.items())
+    if cached and cached[0] is article and cached[1] == key:
+        return cached[2]
+    text = normalize(" ".join([article.headline, *(b.text for b in article.blocks), *(v for _, v in article.meta)]))
+    found = frozenset(s for s, norm in wanted.items() if next(spelling_hits(text, norm), None))
+    _FOUND[id(article)] = (article, key, found)
+    return found
+
+
 def check_spellings(content: Content, articles, errors: ErrorList) -> None:
     """Every glossary spelling occurs in some article (text or sign-off), unless the editor marked it as their own."""
     doc = next((d for d in content.docs if d.path.name == "glossary.toml"), None)
-    texts = [normalize(" ".join([a.headline, *(b.text for b in a.blocks), *(v for _, v in a.meta)])) for a in articles]
+    live = {id(a) for a in articles}
+    for stale in [k for k in _FOUND if k not in live]:
+        del _FOUND[stale]
+    wanted = {s: normalize(s).strip() for e in content.entities for s in e.spellings if s not in e.editor_spellings}
+    found = set().union(*(_spellings_in(a, wanted) for a in articles)) if articles else set()
     for index, entity in enumerate(content.entities):
         for spelling in entity.spellings:
             if spelling in entity.editor_spellings:
                 continue
-            wanted = normalize(spelling).strip()
-            if not any(next(spelling_hits(text, wanted), None) for text in texts):
+            if spelling not in found:
                 errors.add(doc.path, doc.line("entity", index, "id"), f"the spelling '{spelling}' of '{entity.id}' occurs in no "
                            "article; correct it, or list it in editor_spellings if it is the editor's own")
 

@@ -64,10 +64,21 @@ def find_refs(doc: TomlDoc):
     yield from walk(doc.data, ())
 
 
+_REFS: dict[int, tuple] = {}
+"""id(doc) → (doc, its references): parsed documents are reused while their file is unchanged."""
+
+
 def check_refs(docs, targets: set[str], errors: ErrorList) -> None:
     """Every reference must name an existing article, passage, entity or event."""
+    live = {id(doc) for doc in docs}
+    for stale in [k for k in _REFS if k not in live]:
+        del _REFS[stale]
     for doc in docs:
-        for line, ref in find_refs(doc):
+        cached = _REFS.get(id(doc))
+        if not cached or cached[0] is not doc:
+            cached = (doc, list(find_refs(doc)))
+            _REFS[id(doc)] = cached
+        for line, ref in cached[1]:
             if not REF.match(ref):
                 errors.add(doc.path, line, f"'{ref}' is not a reference: write @slug, @slug#annotation-id, "
                            "@entity/id or @timeline#event-id")

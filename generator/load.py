@@ -239,6 +239,22 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     )
 
 
+_VALID: dict[Path, tuple] = {}
+"""path → (parsed document, topics, entity ids, Note) of notes that validated cleanly: reused while all three hold."""
+
+
+def _validated_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note | None:
+    doc = read_toml(path, errors)
+    cached = _VALID.get(path)
+    if doc is not None and cached and cached[0] is doc and cached[1] == topics and cached[2] == entities:
+        return cached[3]
+    before = len(errors.items)
+    note = load_note(path, topics, entities, errors)
+    if note is not None and len(errors.items) == before:
+        _VALID[path] = (note.doc, frozenset(topics), frozenset(entities), note)
+    return note
+
+
 def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: ErrorList) -> dict[str, Note]:
     folder = root / "content" / "notes"
     notes = {}
@@ -246,7 +262,7 @@ def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: Erro
         if path.stem not in seeds:
             errors.add(path, 0, f"has no seed: expected seeds/{path.stem}.txt (a note is named after its seed file)")
             continue
-        note = load_note(path, topics, entities, errors)
+        note = _validated_note(path, topics, entities, errors)
         if note is not None:
             notes[path.stem] = note
     for stem in seeds:

@@ -28,7 +28,7 @@ from generator.errors import ContentErrors
 from generator.incremental import Builder
 from generator.render import TEMPLATES
 
-DEBOUNCE_S = 0.05
+DEBOUNCE_S = 0.03
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
 WATCHED = ("seeds", "content", "templates")
 """What serve watches: the project's inputs and the templates the generator renders with."""

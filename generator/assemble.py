@@ -13,6 +13,7 @@ from generator.errors import ErrorList
 from generator.i18n import parse_dateline
 from generator.links import all_targets, check_refs
 from generator.load import Content, Note
+from generator.memo import ByIdentity
 from generator.model import Article, PubDate, Site, Source
 from generator.textnorm import normalize
 
@@ -56,29 +57,22 @@ def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) ->
     )
 
 
-_FOUND: dict[int, tuple] = {}
-"""id(article) → (article, spellings asked, spellings found): unchanged articles are not searched again."""
+_FOUND = ByIdentity()
+"""The glossary spellings an article contains: unchanged articles are not searched again."""
 
 
 def _spellings_in(article: Article, wanted: dict[str, str]) -> frozenset:
-    cached = _FOUND.get(id(article))
-    key = frozenset(wanted.items())
-    if cached and cached[0] is article and cached[1] == key:
-        return cached[2]
     text = normalize(" ".join([article.headline, *(b.text for b in article.blocks), *(v for _, v in article.meta)]))
-    found = frozenset(s for s, norm in wanted.items() if next(spelling_hits(text, norm), None))
-    _FOUND[id(article)] = (article, key, found)
-    return found
+    return frozenset(s for s, norm in wanted.items() if next(spelling_hits(text, norm), None))
 
 
 def check_spellings(content: Content, articles, errors: ErrorList) -> None:
     """Every glossary spelling occurs in some article (text or sign-off), unless the editor marked it as their own."""
     doc = next((d for d in content.docs if d.path.name == "glossary.toml"), None)
-    live = {id(a) for a in articles}
-    for stale in [k for k in _FOUND if k not in live]:
-        del _FOUND[stale]
+    _FOUND.keep_only(articles)
     wanted = {s: normalize(s).strip() for e in content.entities for s in e.spellings if s not in e.editor_spellings}
-    found = set().union(*(_spellings_in(a, wanted) for a in articles)) if articles else set()
+    asked = frozenset(wanted.items())
+    found = set().union(*(_FOUND.get(a, lambda a: _spellings_in(a, wanted), asked) for a in articles))
     for index, entity in enumerate(content.entities):
         for spelling in entity.spellings:
             if spelling in entity.editor_spellings:

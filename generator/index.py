@@ -23,6 +23,7 @@ import json
 import math
 from collections import Counter, defaultdict
 
+from generator.memo import ByIdentity
 from generator.model import Article, Site
 from generator.textnorm import normalize, stem, terms, words
 
@@ -84,23 +85,13 @@ def doc_flags(article: Article, topics: list[str]) -> int:
     return flags
 
 
-_FIELDS: dict[int, tuple] = {}
-"""id(article) → (article, its fields, its surface words): `digest serve` reuses unchanged Article objects."""
-
-
-def _fields(article: Article) -> tuple[dict, set]:
-    cached = _FIELDS.get(id(article))
-    if cached is None or cached[0] is not article:
-        cached = (article, article_fields(article), surface_words(article))
-        _FIELDS[id(article)] = cached
-    return cached[1], cached[2]
+_FIELDS = ByIdentity()
+"""An article's fields and surface words (`digest serve` reuses unchanged Article objects)."""
 
 
 def build_index(site: Site) -> dict[str, bytes]:
     """The whole search index as {site-relative path: JSON bytes}."""
-    live = {id(a) for a in site.articles}
-    for key in [k for k in _FIELDS if k not in live]:
-        del _FIELDS[key]
+    _FIELDS.keep_only(site.articles)
     topics = [t.id for t in site.settings.topics]
     flag_bits = 1 + len(topics)
     weighted: list[Counter] = []
@@ -109,7 +100,7 @@ def build_index(site: Site) -> dict[str, bytes]:
     for article in site.articles:
         tf: Counter = Counter()
         length = 0.0
-        fields, words_here = _fields(article)
+        fields, words_here = _FIELDS.get(article, lambda a: (article_fields(a), surface_words(a)))
         for field, field_terms in fields.items():
             weight = FIELD_WEIGHTS[field]
             for term in field_terms:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from generator.errors import ErrorList
+from generator.memo import ByIdentity
 from generator.tomlfile import TomlDoc
 
 REF = re.compile(r"^@(?:entity/(?P<entity>[a-z0-9-]+)|timeline(?:#(?P<event>[a-z0-9-]+))?"
@@ -64,21 +65,15 @@ def find_refs(doc: TomlDoc):
     yield from walk(doc.data, ())
 
 
-_REFS: dict[int, tuple] = {}
-"""id(doc) → (doc, its references): parsed documents are reused while their file is unchanged."""
+_REFS = ByIdentity()
+"""A document's references: parsed documents are reused while their file is unchanged."""
 
 
 def check_refs(docs, targets: set[str], errors: ErrorList) -> None:
     """Every reference must name an existing article, passage, entity or event."""
-    live = {id(doc) for doc in docs}
-    for stale in [k for k in _REFS if k not in live]:
-        del _REFS[stale]
+    _REFS.keep_only(docs)
     for doc in docs:
-        cached = _REFS.get(id(doc))
-        if not cached or cached[0] is not doc:
-            cached = (doc, list(find_refs(doc)))
-            _REFS[id(doc)] = cached
-        for line, ref in cached[1]:
+        for line, ref in _REFS.get(doc, lambda d: list(find_refs(d))):
             if not REF.match(ref):
                 errors.add(doc.path, line, f"'{ref}' is not a reference: write @slug, @slug#annotation-id, "
                            "@entity/id or @timeline#event-id")

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from generator.index import build_index
-from generator.model import Article, Mention, Site
+from generator.model import Mention, Site
 from generator.render import TEMPLATES
 
 QUERIES = [

@@ -16,7 +16,8 @@ from generator.index import build_index
 from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
-from generator.render import TEMPLATES, render_site
+from generator.pages import render_site
+from generator.render import TEMPLATES
 from generator.write import write_site
 
 
@@ -46,7 +47,11 @@ def asset_files(templates: Path = TEMPLATES) -> dict[str, bytes]:
 
 def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
     """Stages 5–6: every file of the site, in memory: pages, assets, search index."""
-    pages = render_site(site, base_path(base_url or site.settings.base_url))
+    return output_files(site, render_site(site, base_path(base_url or site.settings.base_url)))
+
+
+def output_files(site: Site, pages: dict[str, str]) -> dict[str, bytes]:
+    """Rendered pages with the assets and the search index: what goes into site/."""
     files = {name: html.encode("utf-8") for name, html in pages.items()}
     files.update(asset_files())
     files.update({f"assets/{name}": data for name, data in build_index(site).items()})

@@ -13,8 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from generator.build import asset_files, base_path, load_site
-from generator.index import build_index
+from generator.build import base_path, load_site, output_files
 from generator.pages import plan, render_plan
 from generator.render import make_env
 from generator.write import check_output, write_site
@@ -28,16 +27,14 @@ class Builder:
         self.pages: dict[str, tuple] = {}
         self.env = make_env()
 
-    def build(self, changed: set[str] | None = None) -> str:
-        """Rebuild what the edit touched; `changed` lists the edited paths. Returns a summary."""
+    def build(self) -> str:
+        """Rebuild what the edits touched. Returns a summary."""
         site = load_site(self.root, self.articles)
         specs = plan(site, base_path(self.base_url or site.settings.base_url))
         pages = render_plan(site, specs, self.pages, self.env)
         rendered = sum(1 for name, page in pages.items() if self.pages.get(name) is not page)
         self.pages = pages
-        files = {name: html.encode("utf-8") for name, (_, html) in pages.items()}
-        files.update(asset_files())
-        files.update({f"assets/{name}": data for name, data in build_index(site).items()})
+        files = output_files(site, {name: html for name, (_, html) in pages.items()})
         if self.files is None:
             write_site(files, self.out, self.root)
             self.files = files

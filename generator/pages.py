@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from generator.i18n import LOCALE_DIR
+from generator.links import split_passage
 from generator.model import LANGS, Article, Site
 from generator.render import (TEMPLATES, article_rows, entity_passages, event_passages, make_env, name_example,
                               relative_root, render_page, search_strings, topic_passages)
@@ -54,6 +55,7 @@ def plan(site: Site, base_path: str) -> list[PageSpec]:
     entity_groups = {e.id: entity_passages(site, e.id) for e in site.entities}
     topic_counts = {t: sum(len(g) for _, g in groups) for t, groups in topic_groups.items()}
     mention_counts = {e: sum(len(g) for _, g in groups) for e, groups in entity_groups.items()}
+    example = name_example(site)
     specs: list[PageSpec] = []
 
     def add(template, lang, path, key=(), file=None, root=None, values=dict):
@@ -68,7 +70,7 @@ def plan(site: Site, base_path: str) -> list[PageSpec]:
         add("404.html", lang, f"{lang}/404.html", key=(base_path,), file=f"{lang}/404.html", root=base_path)
         for article in site.articles:
             linked = {site.article(slug) for slug in article.related}
-            linked |= {site.article(ref[1:].split("#")[0]) for a in article.annotations for ref in a.see}
+            linked |= {site.article(split_passage(ref)[0]) for a in article.annotations for ref in a.see}
             key = (article, tuple(sorted(listing(a) for a in linked)))
             add("article.html", lang, f"{lang}/articles/{article.slug}/", key=key,
                 values=lambda article=article: {"article": article, "rows": article_rows(article)})
@@ -86,13 +88,18 @@ def plan(site: Site, base_path: str) -> list[PageSpec]:
                        tuple(listing(a) for a in about))
                 add("entity.html", lang, f"{lang}/entities/{entity.id}/", key=key,
                     values=lambda entity=entity, groups=groups, about=about: {"entity": entity, "groups": groups, "about": about})
-        add("search.html", lang, f"{lang}/search/", key=(name_example(site),),
-            values=lambda lang=lang: {"search_strings": search_strings(lang), "name_example": name_example(site)})
+        add("search.html", lang, f"{lang}/search/", key=(example,),
+            values=lambda lang=lang: {"search_strings": search_strings(lang), "name_example": example})
         if site.events:
             passages = {e.id: event_passages(site, e) for e in site.events}
             key = (site.events, tuple((e, tuple((listing(a), x) for a, x in p)) for e, p in passages.items()))
             add("timeline.html", lang, f"{lang}/timeline/", key=key, values=lambda passages=passages: {"passages": passages})
     return specs
+
+
+def render_site(site: Site, base_path: str) -> dict[str, str]:
+    """Every page of the site as {site-relative file path: HTML}."""
+    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}).items()}
 
 
 def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None

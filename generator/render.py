@@ -166,10 +166,6 @@ class Piece:
     annotation: Annotation | None = None
     number: int = 0
 
-    @property
-    def text(self) -> str:
-        return "".join(p.text for p in self.parts)
-
 
 def split_parts(text: str, offset: int, mentions) -> tuple[Part, ...]:
     """Cut text (which starts at `offset` in its block) at the mentions that lie inside it."""
@@ -284,13 +280,6 @@ def search_strings(lang: str) -> dict:
         "failed": t.gettext("The search index could not be loaded."),
         "languages": {other: t.gettext("in %(language)s") % {"language": language_name(other, lang)} for other in LANGS},
     }
-
-
-def render_site(site: Site, base_path: str, env: Environment | None = None) -> dict[str, str]:
-    """Every page of the site as {site-relative file path: HTML}."""
-    from generator.pages import plan, render_plan
-
-    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}, env).items()}
 
 
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:

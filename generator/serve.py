@@ -60,11 +60,11 @@ class Preview:
             names |= {"127.0.0.1", "localhost", "[::1]"}
         return names | {f"{name}:{self.port}" for name in names}
 
-    def rebuild(self, changed: set[str] | None = None) -> None:
+    def rebuild(self) -> None:
         with self.lock:
             started = time.perf_counter()
             try:
-                result = self.builder.build(changed)
+                result = self.builder.build()
                 self.errors = []
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s: {result}")
             except ContentErrors as errors:
@@ -140,11 +140,11 @@ class SiteHandler(GuardedMixin, web.RequestHandler):
 
 
 class Changes(FileSystemEventHandler):
-    """Collects changed paths; one rebuild after a quiet moment, however many saves came."""
+    """Collects changes; one rebuild after a quiet moment, however many saves came."""
 
     def __init__(self, preview: Preview):
         self.preview = preview
-        self.pending: set[str] = set()
+        self.pending = False
         self.timer: threading.Timer | None = None
         self.guard = threading.Lock()
 
@@ -157,7 +157,7 @@ class Changes(FileSystemEventHandler):
         if not relevant:
             return
         with self.guard:
-            self.pending |= relevant
+            self.pending = True
             if self.timer:
                 self.timer.cancel()
             self.timer = threading.Timer(DEBOUNCE_S, self.flush)
@@ -166,9 +166,9 @@ class Changes(FileSystemEventHandler):
 
     def flush(self):
         with self.guard:
-            changed, self.pending = self.pending, set()
+            changed, self.pending = self.pending, False
         if changed:
-            self.preview.rebuild(changed)
+            self.preview.rebuild()
 
 
 def _ignored(path: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from generator.assemble import assemble
-from generator.index import build_index
+from generator.index import SearchIndex
 from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
@@ -50,11 +50,13 @@ def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
     return output_files(site, render_site(site, base_path(base_url or site.settings.base_url)))
 
 
-def output_files(site: Site, pages: dict[str, str]) -> dict[str, bytes]:
-    """Rendered pages with the assets and the search index: what goes into site/."""
-    files = {name: html.encode("utf-8") for name, html in pages.items()}
+def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None = None) -> dict[str, bytes]:
+    """Rendered pages with the assets and the search index: what goes into site/.
+
+    `index` is the index of the previous build (`digest serve`), updated rather than rebuilt."""
+    files = dict(pages)
     files.update(asset_files())
-    files.update({f"assets/{name}": data for name, data in build_index(site).items()})
+    files.update({f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()})
     return files
 
 

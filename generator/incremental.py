@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from generator.build import base_path, load_site, output_files
+from generator.index import SearchIndex
 from generator.pages import plan, render_plan
 from generator.render import make_env
 from generator.write import check_output, write_site
@@ -25,6 +26,7 @@ class Builder:
         self.files: dict[str, bytes] | None = None
         self.articles: dict = {}
         self.pages: dict[str, tuple] = {}
+        self.index = SearchIndex()
         self.env = make_env()
 
     def build(self) -> str:
@@ -34,7 +36,11 @@ class Builder:
         pages = render_plan(site, specs, self.pages, self.env)
         rendered = sum(1 for name, page in pages.items() if self.pages.get(name) is not page)
         self.pages = pages
-        files = output_files(site, {name: html for name, (_, html) in pages.items()})
+        try:
+            files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
+        except BaseException:
+            self.index = SearchIndex()  # it may be half updated
+            raise
         if self.files is None:
             write_site(files, self.out, self.root)
             self.files = files

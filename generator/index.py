@@ -14,7 +14,15 @@ server. Split so that a query downloads only what it needs:
 Ranking is BM25 over weighted fields (headline ×3, annotation notes and summaries ×2, body ×1),
 computed here and stored per posting as an impact from 1 to 255, so the browser only adds.
 Each posting is [document id delta, impact × 2^flagBits + flags]; flags hold the article's
-language (bit 0) and topics (one bit each, in the order of meta.topics).
+language (bit 0) and topics (one bit each, in the order of meta.topics). Document ids are
+positions in the site's article order (newest first), which the browser uses to break ties.
+
+An impact depends only on the term's frequency in the article, the article's own length, the
+term's document frequency and the number of articles: the length pivot is a constant and the
+scale is BM25's upper bound, not the largest score found. So when one note changes, `digest
+serve` recomputes that article's postings, the postings of terms it gained or lost, and then
+only the shards in which some number changed (SearchIndex), and the result is the same bytes
+a clean build writes.
 """
 
 from __future__ import annotations
@@ -22,13 +30,16 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from generator.memo import ByIdentity
 from generator.model import Article, Site
 from generator.textnorm import normalize, stem, terms, words
 
 FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
+PIVOT_LENGTH = 2500.0
+"""BM25's reference length in weighted terms: about the real digest's average article, fixed so
+that no article's scores move when another article changes."""
 SHARD_CHARS = 3
 ENTITY_PREFIX = "~"
 """Entity terms ('~vladimir-putin') cannot collide with words: the tokenizer never yields '~'."""
@@ -85,65 +96,175 @@ def doc_flags(article: Article, topics: list[str]) -> int:
     return flags
 
 
-_FIELDS = ByIdentity()
-"""An article's fields and surface words (`digest serve` reuses unchanged Article objects)."""
+def impact(freq: float, length: float, df: int, count: int) -> int:
+    """BM25 of one term in one article, scaled to 1–255 by the largest score possible with `count` articles."""
+    norm = K1 * (1 - B + B * length / PIVOT_LENGTH)
+    idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+    ceiling = math.log(1 + (count - 0.5) / 1.5) * (K1 + 1)
+    return max(1, min(255, round(255 * idf * freq * (K1 + 1) / (freq + norm) / ceiling)))
+
+
+@dataclass(slots=True)
+class Doc:
+    """What the index holds of one article."""
+
+    article: Article
+    tf: dict[str, float]
+    """Weighted frequency of each term over the fields."""
+    length: float
+    surfaces: frozenset[str]
+    """Words whose stem differs from them, for prefix matching."""
+    flags: int
+
+
+def make_doc(article: Article, topics: list[str]) -> Doc:
+    tf: Counter = Counter()
+    length = 0.0
+    for field, field_terms in article_fields(article).items():
+        weight = FIELD_WEIGHTS[field]
+        for term in field_terms:
+            tf[term] += weight
+        length += weight * len(field_terms)
+    surfaces = frozenset(word for word in surface_words(article) if stem(word) != word)
+    return Doc(article, dict(tf), length, surfaces, doc_flags(article, topics))
+
+
+class SearchIndex:
+    """The index of one site, updated in place from the next site (`digest serve`) or built once.
+
+    A change of article order, topics or count starts over, since every posting then changes;
+    otherwise only the articles that are not the very same objects as before are read again.
+    """
+
+    def __init__(self):
+        self.layout: tuple = ()
+        self.docs: list[Doc] = []
+        self.df: Counter = Counter()
+        self.words: Counter = Counter()
+        """How many articles have each surface word."""
+        self.postings: dict[str, dict[int, int]] = {}
+        """term → {document id: impact × 2^flagBits + flags}"""
+        self.shard_terms: dict[str, set[str]] = defaultdict(set)
+        self.shard_words: dict[str, set[str]] = defaultdict(set)
+        self.shards: dict[str, bytes] = {}
+        self.records: dict[int, bytes] = {}
+
+    def files(self, site: Site) -> dict[str, bytes]:
+        """The whole search index as {site-relative path: JSON bytes}."""
+        self.update(site)
+        topics = [t.id for t in site.settings.topics]
+        files = {shard_file(key): data for key, data in sorted(self.shards.items())}
+        files.update((f"search/d/{doc}.json", data) for doc, data in sorted(self.records.items()))
+        files["search/glossary.json"] = _json(glossary_names(site))
+        files["search/meta.json"] = _json({"version": 1, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
+                                           "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3})
+        return files
+
+    def update(self, site: Site) -> None:
+        topics = [t.id for t in site.settings.topics]
+        layout = (tuple(a.seed for a in site.articles), tuple(topics))
+        if layout != self.layout:
+            self._rebuild(site, layout)
+            return
+        changed, membership, dirty = [], set(), set()
+        for number, article in enumerate(site.articles):
+            old = self.docs[number]
+            if old.article is article:
+                continue
+            new = make_doc(article, topics)
+            self.docs[number] = new
+            self.records[number] = _record(article)
+            if (new.tf, new.length, new.surfaces, new.flags) == (old.tf, old.length, old.surfaces, old.flags):
+                continue
+            changed.append(number)
+            gone, added = old.tf.keys() - new.tf.keys(), new.tf.keys() - old.tf.keys()
+            self.df.subtract(gone)
+            self.df.update(added)
+            membership |= gone | added
+            for word in old.surfaces ^ new.surfaces:
+                self.words[word] += 1 if word in new.surfaces else -1
+                self._file_under(self.shard_words, word, self.words[word] > 0)
+                if self.words[word] == 0:
+                    del self.words[word]
+                dirty.add(shard_key(word))
+        count, bits = len(self.docs), self._flag_bits()
+        for term in membership:
+            dirty.add(shard_key(term))
+            self._file_under(self.shard_terms, term, self.df[term] > 0)
+            if self.df[term] == 0:
+                del self.df[term]
+                del self.postings[term]
+                continue
+            holders = {d for d in self.postings.get(term, ()) if term in self.docs[d].tf}
+            holders.update(d for d in changed if term in self.docs[d].tf)
+            self.postings[term] = {d: self._packed(term, d, count, bits) for d in holders}
+        for number in changed:
+            for term in self.docs[number].tf.keys() - membership:
+                value = self._packed(term, number, count, bits)
+                if self.postings[term].get(number) != value:
+                    self.postings[term][number] = value
+                    dirty.add(shard_key(term))
+        for key in dirty:
+            self._encode_shard(key)
+
+    def _rebuild(self, site: Site, layout: tuple) -> None:
+        self.__init__()
+        self.layout = layout
+        self.docs = [make_doc(article, list(layout[1])) for article in site.articles]
+        count, bits = len(self.docs), self._flag_bits()
+        for number, doc in enumerate(self.docs):
+            self.df.update(doc.tf.keys())
+            self.words.update(doc.surfaces)
+            self.records[number] = _record(doc.article)
+        for number, doc in enumerate(self.docs):
+            for term in doc.tf:
+                self.postings.setdefault(term, {})[number] = self._packed(term, number, count, bits)
+        for term in self.postings:
+            self._file_under(self.shard_terms, term, True)
+        for word in self.words:
+            self._file_under(self.shard_words, word, True)
+        for key in self.shard_terms.keys() | self.shard_words.keys():
+            self._encode_shard(key)
+
+    @staticmethod
+    def _file_under(table: dict[str, set[str]], name: str, present: bool) -> None:
+        if present:
+            table[shard_key(name)].add(name)
+        else:
+            table[shard_key(name)].discard(name)
+
+    def _flag_bits(self) -> int:
+        return 1 + len(self.layout[1])
+
+    def _packed(self, term: str, number: int, count: int, bits: int) -> int:
+        doc = self.docs[number]
+        return (impact(doc.tf[term], doc.length, self.df[term], count) << bits) | doc.flags
+
+    def _encode_shard(self, key: str) -> None:
+        """A shard's JSON from its terms' postings (ids delta-encoded) and its surface words."""
+        found = {}
+        for term in self.shard_terms.get(key, ()):
+            encoded, previous = [], 0
+            for doc, value in sorted(self.postings[term].items()):
+                encoded += [doc - previous, value]
+                previous = doc
+            found[term] = encoded
+        words = {word: stem(word) for word in self.shard_words.get(key, ())}
+        if found or words:
+            self.shards[key] = _json({"t": found, "w": words})
+        else:
+            self.shards.pop(key, None)
 
 
 def build_index(site: Site) -> dict[str, bytes]:
-    """The whole search index as {site-relative path: JSON bytes}."""
-    _FIELDS.keep_only(site.articles)
-    topics = [t.id for t in site.settings.topics]
-    flag_bits = 1 + len(topics)
-    weighted: list[Counter] = []
-    lengths: list[float] = []
-    surfaces: dict[str, str] = {}
-    for article in site.articles:
-        tf: Counter = Counter()
-        length = 0.0
-        fields, words_here = _FIELDS.get(article, lambda a: (article_fields(a), surface_words(a)))
-        for field, field_terms in fields.items():
-            weight = FIELD_WEIGHTS[field]
-            for term in field_terms:
-                tf[term] += weight
-            length += weight * len(field_terms)
-        weighted.append(tf)
-        lengths.append(length)
-        for word in words_here:
-            if stem(word) != word:
-                surfaces[word] = stem(word)
-    count = len(site.articles)
-    average = sum(lengths) / count if count else 1.0
-    df = Counter(term for tf in weighted for term in tf)
-    raw: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for doc, tf in enumerate(weighted):
-        norm = K1 * (1 - B + B * lengths[doc] / average)
-        for term, freq in tf.items():
-            idf = math.log(1 + (count - df[term] + 0.5) / (df[term] + 0.5))
-            raw[term].append((doc, idf * freq * (K1 + 1) / (freq + norm)))
-    top = max((s for postings in raw.values() for _, s in postings), default=1.0)
-    flags = [doc_flags(a, topics) for a in site.articles]
+    """The whole search index of a site, built once."""
+    return SearchIndex().files(site)
 
-    shards: dict[str, dict] = defaultdict(lambda: {"t": {}, "w": {}})
-    for term in sorted(raw):
-        encoded, previous = [], 0
-        for doc, score in raw[term]:
-            impact = max(1, round(255 * score / top))
-            encoded += [doc - previous, (impact << flag_bits) | flags[doc]]
-            previous = doc
-        shards[shard_key(term)]["t"][term] = encoded
-    for word in sorted(surfaces):
-        shards[shard_key(word)]["w"][word] = surfaces[word]
 
-    files = {shard_file(key): _json(shard) for key, shard in sorted(shards.items())}
-    for doc, article in enumerate(site.articles):
-        files[f"search/d/{doc}.json"] = _json({
-            "slug": article.slug, "seed": article.seed, "lang": article.lang, "title": article.headline,
-            "topics": list(article.topics), "text": [b.text for b in article.blocks],
-        })
-    files["search/glossary.json"] = _json(glossary_names(site))
-    files["search/meta.json"] = _json({"version": 1, "shard": SHARD_CHARS, "flagBits": flag_bits, "topics": topics,
-                                       "langs": ["fa", "ar"], "minPrefix": 3})
-    return files
+def _record(article: Article) -> bytes:
+    """What the search page shows of a result: fetched only for results on screen."""
+    return _json({"slug": article.slug, "seed": article.seed, "lang": article.lang, "title": article.headline,
+                  "topics": list(article.topics), "text": [b.text for b in article.blocks]})
 
 
 def _json(value) -> bytes:

@@ -97,14 +97,14 @@ def plan(site: Site, base_path: str) -> list[PageSpec]:
     return specs
 
 
-def render_site(site: Site, base_path: str) -> dict[str, str]:
-    """Every page of the site as {site-relative file path: HTML}."""
+def render_site(site: Site, base_path: str) -> dict[str, bytes]:
+    """Every page of the site as {site-relative file path: HTML in UTF-8}."""
     return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}).items()}
 
 
 def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None
                 ) -> dict[str, tuple]:
-    """{file: (key, html)}; pages whose key is unchanged reuse the previous HTML."""
+    """{file: (key, UTF-8 HTML)}; pages whose key is unchanged reuse the previous HTML."""
     env = env or make_env()
     pages = {}
     progress = Progress(len(specs), "rendering pages")
@@ -114,8 +114,8 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
         if old is not None and old[0] == spec.key:
             pages[spec.file] = old
         else:
-            pages[spec.file] = (spec.key, render_page(env, site, spec.template, spec.lang, spec.path, spec.root,
-                                                      spec.values()))
+            html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
+            pages[spec.file] = (spec.key, html.encode("utf-8"))
     progress.finish()
     return pages
 

@@ -59,3 +59,44 @@ def test_bench_runs_and_reports_every_figure():
                         "later_query_gzip_median", "latency_ms_median", "latency_ms_p95", "loaded_ms_median", "loaded_ms_p95",
                         "latency_ms_first"}
     assert row["articles"] == 40 and row["cold_first_query_gzip"] > 0
+
+
+def test_an_index_updated_after_edits_is_the_index_a_clean_build_writes():
+    """`digest serve` updates the index in place; after any edit it must equal a fresh build, and
+    rewording one note must rewrite only a few files."""
+    import dataclasses
+
+    from generator.bench import synthetic_site
+    from generator.build import load_site
+    from generator.index import SearchIndex, build_index
+    from generator.model import Bilingual
+
+    site = synthetic_site(load_site(ROOT), 120)
+    index = SearchIndex()
+    before = index.files(site)
+
+    def edited(number, change):
+        articles = list(site.articles)
+        articles[number] = change(articles[number])
+        return dataclasses.replace(site, articles=tuple(articles))
+
+    def reword(article):
+        first = article.annotations[0]
+        note = Bilingual("(ویرایش) زرافه " + first.note.fa, first.note.ar)
+        return dataclasses.replace(article, annotations=(dataclasses.replace(first, note=note), *article.annotations[1:]))
+
+    edits = [
+        lambda a: reword(a),
+        lambda a: dataclasses.replace(a, headline=a.headline + " تازه", topics=a.topics[:1]),
+        lambda a: dataclasses.replace(a, blocks=a.blocks[1:]),
+        lambda a: dataclasses.replace(a, lang="ar" if a.lang == "fa" else "fa"),
+    ]
+    for step, change in enumerate(edits):
+        site = edited(step * 7, change)
+        files = index.files(site)
+        assert files == build_index(site), f"edit {step} left the index different from a clean build"
+        if step == 0:
+            changed = [name for name in files if before.get(name) != files[name]]
+            assert 1 <= len(changed) <= 20, changed
+    site = dataclasses.replace(site, articles=site.articles[1:])
+    assert index.files(site) == build_index(site), "removing an article"

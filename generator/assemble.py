@@ -11,7 +11,7 @@ from generator.anchor import anchor, find_mentions, spelling_hits
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList
 from generator.i18n import parse_dateline
-from generator.links import all_targets, check_refs
+from generator.links import Targets, check_refs
 from generator.load import Content, Note
 from generator.memo import ByIdentity
 from generator.model import Article, PubDate, Site, Source
@@ -103,7 +103,7 @@ def assemble(content: Content, cache: dict | None = None) -> Site:
     errors.raise_if_any()
     newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
     site = Site(content.settings, tuple(newest_first), content.entities, content.events)
-    check_refs(content.docs, all_targets(site), errors)
+    check_refs(content.docs, Targets(site), errors)
     check_spellings(content, articles, errors)
     errors.raise_if_any()
     return site

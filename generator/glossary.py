@@ -30,9 +30,18 @@ def read_table_list(path: Path, key: str, errors: ErrorList, docs: list):
     return doc, doc.data.get(key, [])
 
 
+_ENTITIES: dict[Path, tuple] = {}
+"""path → (parsed document, entities) of a glossary that validated cleanly. While the file is
+unchanged the very same Entity objects come back, so everything keyed on them is reused."""
+
+
 def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ...]:
     path = root / "content" / "glossary.toml"
     doc, tables = read_table_list(path, "entity", errors, docs)
+    cached = _ENTITIES.get(path)
+    if doc is not None and cached and cached[0] is doc:
+        return cached[1]
+    before = len(errors.items)
     entities, seen = [], {}
     for i, item in enumerate(tables):
         if not check_table(doc, item, ("entity", i), ENTITY_SPEC, errors, required=("id", "kind", "latin", "fa", "ar")):
@@ -49,6 +58,9 @@ def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ..
                            f"editor spelling '{spelling}' is not one of this entry's fa, ar or aliases")
         entities.append(Entity(item["id"], item["kind"], bilingual(item), item["latin"], tuple(item.get("aliases", ())),
                                bilingual(item.get("role")), tuple(item.get("editor_spellings", ()))))
+    if doc is not None and len(errors.items) == before:
+        _ENTITIES[path] = (doc, tuple(entities))
+        return _ENTITIES[path][1]
     return tuple(entities)
 
 

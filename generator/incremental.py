@@ -1,21 +1,24 @@
 """Rebuilding for `digest serve`: keep the last good output, write only what changed.
 
 The first build writes the whole site atomically (write.py). Later builds reuse what cannot
-have changed: articles assembled from the same seed, note and glossary (assemble.py), and pages
-whose key, the data their template reads, is unchanged (pages.py). Then only files whose bytes
-differ are replaced and files that are gone removed, so the result is always byte-identical to
-a clean `digest build`. A build that fails raises before anything is written.
+have changed: files read by size and mtime (load.py), articles assembled from the same seed,
+note and glossary (assemble.py), the page plan of sections that show no changed article and
+pages whose key, the data their template reads, is unchanged (pages.py), and the search index
+but for the shards an edit touches (index.py). Then only files whose bytes differ are replaced
+and files that are gone removed, so the result is always byte-identical to a clean `digest
+build`. A build that fails raises before anything is written.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from pathlib import Path
 
-from generator.build import base_path, load_site, output_files
+from generator.build import asset_files, base_path, load_site, output_files
 from generator.index import SearchIndex
-from generator.pages import plan, render_plan
+from generator.pages import Planner, render_plan
 from generator.render import make_env
 from generator.write import check_output, write_site
 
@@ -27,41 +30,74 @@ class Builder:
         self.articles: dict = {}
         self.pages: dict[str, tuple] = {}
         self.index = SearchIndex()
+        self.planner = Planner()
         self.env = make_env()
 
     def build(self) -> str:
-        """Rebuild what the edits touched. Returns a summary."""
+        """Rebuild what the edits touched. Returns a summary.
+
+        The site's objects then live until the next edit; freezing them moves them out of the
+        garbage collector's generations, so no later rebuild pays for walking millions of them
+        (see collect)."""
+        summary = self._build()
+        gc.freeze()
+        return summary
+
+    @staticmethod
+    def collect() -> None:
+        """Free what earlier builds left behind; `digest serve` calls this when the editor is idle."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def _build(self) -> str:
         site = load_site(self.root, self.articles)
-        specs = plan(site, base_path(self.base_url or site.settings.base_url))
-        pages = render_plan(site, specs, self.pages, self.env)
-        rendered = sum(1 for name, page in pages.items() if self.pages.get(name) is not page)
-        self.pages = pages
         try:
-            files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
+            specs = self.planner.plan(site, base_path(self.base_url or site.settings.base_url), self.env)
+        except BaseException:
+            self.planner = Planner()  # it may be half updated
+            raise
+        rendered: list[str] = []
+        pages = render_plan(site, specs, self.pages, self.env, rendered)
+        try:
+            if self.files is None:
+                files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
+            else:
+                changes = {f"assets/{name}": data for name, data in self.index.changes(site).items()}
         except BaseException:
             self.index = SearchIndex()  # it may be half updated
             raise
+        previous, self.pages = self.pages, pages
         if self.files is None:
             write_site(files, self.out, self.root)
             self.files = files
             return f"{len(files)} files written"
-        written, removed = self.sync(files)
-        return (f"{rendered} pages rendered, {len(written)} of {len(files)} files changed"
+        changes |= asset_files()
+        changes |= {name: pages[name][1] for name in rendered}
+        changes |= dict.fromkeys(previous.keys() - pages.keys())
+        try:
+            written, removed = self.sync(changes)
+        except BaseException:
+            self.files, self.index = None, SearchIndex()  # site/ is half updated: the next build writes it whole
+            raise
+        return (f"{len(rendered)} pages rendered, {len(written)} of {len(self.files)} files changed"
                 + (f", {len(removed)} removed" if removed else ""))
 
-    def sync(self, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
-        """Replace changed files one by one (each by rename, so no reader sees half a file)."""
+    def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
+        """Apply changes (None: remove) to site/ and self.files, writing only files whose bytes differ;
+        each file is replaced by rename, so no reader ever sees half of one."""
         check_output(self.out, self.root)
-        written = [name for name, data in files.items() if self.files.get(name) != data]
-        removed = [name for name in self.files if name not in files]
+        written = [name for name, data in changes.items() if data is not None and self.files.get(name) != data]
+        removed = [name for name, data in changes.items() if data is None and name in self.files]
         for name in written:
             target = self.out / name
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".digest-")
             with os.fdopen(fd, "wb") as handle:
-                handle.write(files[name])
+                handle.write(changes[name])
             os.replace(temp, target)
+            self.files[name] = changes[name]
         for name in removed:
             (self.out / name).unlink(missing_ok=True)
-        self.files = files
+            del self.files[name]
         return sorted(written), sorted(removed)

@@ -146,22 +146,29 @@ class SearchIndex:
         """term → {document id: impact × 2^flagBits + flags}"""
         self.shard_terms: dict[str, set[str]] = defaultdict(set)
         self.shard_words: dict[str, set[str]] = defaultdict(set)
-        self.shards: dict[str, bytes] = {}
-        self.records: dict[int, bytes] = {}
+        self.output: dict[str, bytes] = {}
+        """Every file of the index: {site-relative path: JSON bytes}"""
+        self.dirty: set[str] = set()
+        """Files written or removed since the last call to changes()"""
 
     def files(self, site: Site) -> dict[str, bytes]:
         """The whole search index as {site-relative path: JSON bytes}."""
         self.update(site)
-        topics = [t.id for t in site.settings.topics]
-        files = {shard_file(key): data for key, data in sorted(self.shards.items())}
-        files.update((f"search/d/{doc}.json", data) for doc, data in sorted(self.records.items()))
-        files["search/glossary.json"] = _json(glossary_names(site))
-        files["search/meta.json"] = _json({"version": 1, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
-                                           "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3})
-        return files
+        self.dirty.clear()
+        return dict(self.output)
+
+    def changes(self, site: Site) -> dict[str, bytes | None]:
+        """The files that differ from the last call's (None for a file now gone)."""
+        self.update(site)
+        changed = {name: self.output.get(name) for name in self.dirty}
+        self.dirty.clear()
+        return changed
 
     def update(self, site: Site) -> None:
         topics = [t.id for t in site.settings.topics]
+        self._set("search/glossary.json", _json(glossary_names(site)))
+        self._set("search/meta.json", _json({"version": 1, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
+                                             "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3}))
         layout = (tuple(a.seed for a in site.articles), tuple(topics))
         if layout != self.layout:
             self._rebuild(site, layout)
@@ -173,7 +180,7 @@ class SearchIndex:
                 continue
             new = make_doc(article, topics)
             self.docs[number] = new
-            self.records[number] = _record(article)
+            self._set(f"search/d/{number}.json", _record(article))
             if (new.tf, new.length, new.surfaces, new.flags) == (old.tf, old.length, old.surfaces, old.flags):
                 continue
             changed.append(number)
@@ -208,14 +215,17 @@ class SearchIndex:
             self._encode_shard(key)
 
     def _rebuild(self, site: Site, layout: tuple) -> None:
+        before = self.output
         self.__init__()
+        self.output = {name: data for name, data in before.items() if not name.startswith(("search/t/", "search/d/"))}
+        self.dirty = set(before)
         self.layout = layout
         self.docs = [make_doc(article, list(layout[1])) for article in site.articles]
         count, bits = len(self.docs), self._flag_bits()
         for number, doc in enumerate(self.docs):
             self.df.update(doc.tf.keys())
             self.words.update(doc.surfaces)
-            self.records[number] = _record(doc.article)
+            self._set(f"search/d/{number}.json", _record(doc.article))
         for number, doc in enumerate(self.docs):
             for term in doc.tf:
                 self.postings.setdefault(term, {})[number] = self._packed(term, number, count, bits)
@@ -251,9 +261,14 @@ class SearchIndex:
             found[term] = encoded
         words = {word: stem(word) for word in self.shard_words.get(key, ())}
         if found or words:
-            self.shards[key] = _json({"t": found, "w": words})
-        else:
-            self.shards.pop(key, None)
+            self._set(shard_file(key), _json({"t": found, "w": words}))
+        elif self.output.pop(shard_file(key), None) is not None:
+            self.dirty.add(shard_file(key))
+
+    def _set(self, name: str, data: bytes) -> None:
+        if self.output.get(name) != data:
+            self.output[name] = data
+            self.dirty.add(name)
 
 
 def build_index(site: Site) -> dict[str, bytes]:

@@ -69,7 +69,7 @@ _REFS = ByIdentity()
 """A document's references: parsed documents are reused while their file is unchanged."""
 
 
-def check_refs(docs, targets: set[str], errors: ErrorList) -> None:
+def check_refs(docs, targets: Targets, errors: ErrorList) -> None:
     """Every reference must name an existing article, passage, entity or event."""
     _REFS.keep_only(docs)
     for doc in docs:
@@ -81,10 +81,24 @@ def check_refs(docs, targets: set[str], errors: ErrorList) -> None:
                 errors.add(doc.path, line, f"'{ref}' points to nothing: no such article, annotation, entity or event")
 
 
-def all_targets(site) -> set[str]:
-    """Every reference that resolves in this site."""
-    targets = {"@timeline"} | {f"@timeline#{e.id}" for e in site.events} | {f"@entity/{e.id}" for e in site.entities}
-    for article in site.articles:
-        targets.add(f"@{article.slug}")
-        targets |= {f"@{article.slug}#{a.id}" for a in article.annotations}
-    return targets
+class Targets:
+    """Every reference that resolves in a site, answered by lookup rather than listed (a site may have
+    10,000 articles, and `digest serve` checks references on every save)."""
+
+    def __init__(self, site):
+        self.site = site
+        self.events = {e.id for e in site.events}
+        self.entities = {e.id for e in site.entities}
+
+    def __contains__(self, ref: str) -> bool:
+        if ref == "@timeline":
+            return True
+        if ref.startswith("@timeline#"):
+            return ref.removeprefix("@timeline#") in self.events
+        if ref.startswith("@entity/"):
+            return ref.removeprefix("@entity/") in self.entities
+        slug, hash_sign, anchor = ref.removeprefix("@").partition("#")
+        article = self.site.by_slug.get(slug)
+        if article is None or not ref.startswith("@"):
+            return False
+        return not hash_sign or any(a.id == anchor for a in article.annotations)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ErrorList
-from generator.model import ANNOTATION_KINDS, LANGS, Bilingual, Entity, Event, Settings, Topic
+from generator.model import ANNOTATION_KINDS, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 read_text, read_toml)
@@ -91,8 +92,11 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     doc = read_toml(path, errors)
     if doc is None:
         return None, {}
-    spec = {"base_url": str, "title": dict, "description": dict, "topics": dict}
-    check_table(doc, doc.data, (), spec, errors, required=tuple(spec))
+    spec = {"base_url": str, "title": dict, "description": dict, "topics": dict, "per_page": int}
+    check_table(doc, doc.data, (), spec, errors, required=("base_url", "title", "description", "topics"))
+    per_page = doc.data.get("per_page", PER_PAGE)
+    if isinstance(per_page, int) and not 5 <= per_page <= 500:
+        errors.add(path, doc.line("per_page"), f"per_page is {per_page}; choose a number of articles per page from 5 to 500")
     for key in ("title", "description"):
         if key in doc.data:
             check_bilingual(doc, doc.data[key], (key,), errors)
@@ -107,7 +111,7 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     if isinstance(base_url, str) and not re.match(r"^(https?://[^/\s]+)?/\S*$", base_url):
         errors.add(path, doc.line("base_url"), "base_url must be an absolute URL like https://example.org/digest/ or a path like /digest/")
     settings = Settings(bilingual(doc.data.get("title")), bilingual(doc.data.get("description")),
-                        str(base_url), tuple(topics))
+                        str(base_url), tuple(topics), per_page if isinstance(per_page, int) else PER_PAGE)
     return settings, doc.data
 
 
@@ -133,7 +137,20 @@ def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList, docs
         check_table(doc, doc.data, (), {"summary": dict}, errors, required=("summary",))
         check_bilingual(doc, doc.data.get("summary", {}), ("summary",), errors)
         topics.append(Topic(topic.id, topic.name, bilingual(doc.data.get("summary"))))
-    return Settings(settings.title, settings.description, settings.base_url, tuple(topics))
+    return replace(settings, topics=tuple(topics))
+
+
+def scan(folder: Path, suffix: str) -> list[tuple[str, tuple[int, int]]]:
+    """The folder's files ending in `suffix` as (name, (size, mtime)), by name; hidden files (editors'
+    locks and backups) are skipped. The stamps let `digest serve` reuse what it read from unchanged files."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
+            stat = entry.stat()
+            found.append((entry.name, (stat.st_size, stat.st_mtime_ns)))
+    return sorted(found)
 
 
 # --- seeds ----------------------------------------------------------------------------------
@@ -151,21 +168,40 @@ def load_seeds(root: Path, errors: ErrorList) -> dict[str, str]:
     else:
         errors.add(sums_path, 0, "missing: list every seed's sha256 here (sha256sum *.txt > SHA256SUMS)")
     seeds = {}
-    for path in sorted(folder.glob("*.txt")):
-        if path.name not in sums:
-            errors.add(path, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {path.name} >> SHA256SUMS)")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != sums[path.name][0]:
-            errors.add(path, 0, "no longer matches seeds/SHA256SUMS: seeds are never edited; restore it (git checkout -- seeds/) "
-                       "and put corrections in the note instead")
-        text = read_text(path, errors)
+    for name, stamp in scan(folder, ".txt"):
+        text, digest = _read_seed(folder, name, stamp, errors)
+        if name not in sums:
+            errors.add(folder / name, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {name} >> SHA256SUMS)")
+        elif digest != sums[name][0]:
+            errors.add(folder / name, 0, "no longer matches seeds/SHA256SUMS: seeds are never edited; restore it "
+                       "(git checkout -- seeds/) and put corrections in the note instead")
         if text is not None:
-            seeds[path.stem] = text
+            seeds[name.removesuffix(".txt")] = text
     for name, (_, number) in sums.items():
-        if not (folder / name).exists():
+        if name.removesuffix(".txt") not in seeds and not (folder / name).exists():
             errors.add(sums_path, number, f"lists {name}, which is not in seeds/")
     if not seeds:
         errors.add(folder, 0, "no seed articles (*.txt) found")
     return seeds
+
+
+_SEEDS: dict[str, tuple] = {}
+"""path → (size and mtime, text, sha256) of seeds read cleanly: `digest serve` reads a seed again only when it changes.
+Keyed by strings: at 10,000 seeds, making Path objects alone would cost a rebuild 100 ms."""
+
+
+def _read_seed(folder: Path, name: str, stamp: tuple, errors: ErrorList) -> tuple[str | None, str]:
+    key = f"{folder}/{name}"
+    cached = _SEEDS.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1], cached[2]
+    path = folder / name
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    before = len(errors.items)
+    text = read_text(path, errors)
+    if len(errors.items) == before:
+        _SEEDS[key] = (stamp, text, digest)
+    return text, digest
 
 
 # --- notes ----------------------------------------------------------------------------------
@@ -239,34 +275,36 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     )
 
 
-_VALID: dict[Path, tuple] = {}
-"""path → (parsed document, topics, entity ids, Note) of notes that validated cleanly: reused while all three hold."""
+_VALID: dict[str, tuple] = {}
+"""path → (size and mtime, topics, entity ids, Note) of notes that validated cleanly: reused while all three hold."""
 
 
-def _validated_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note | None:
-    doc = read_toml(path, errors)
-    cached = _VALID.get(path)
-    if doc is not None and cached and cached[0] is doc and cached[1] == topics and cached[2] == entities:
+def _validated_note(folder: Path, name: str, stamp: tuple, topics: frozenset, entities: frozenset,
+                    errors: ErrorList) -> Note | None:
+    key = f"{folder}/{name}"
+    cached = _VALID.get(key)
+    if cached and cached[0] == stamp and cached[1] == topics and cached[2] == entities:
         return cached[3]
     before = len(errors.items)
-    note = load_note(path, topics, entities, errors)
+    note = load_note(folder / name, topics, entities, errors)
     if note is not None and len(errors.items) == before:
-        _VALID[path] = (note.doc, frozenset(topics), frozenset(entities), note)
+        _VALID[key] = (stamp, topics, entities, note)
     return note
 
 
-def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: ErrorList) -> dict[str, Note]:
+def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, errors: ErrorList) -> dict[str, Note]:
     folder = root / "content" / "notes"
     notes = {}
-    for path in sorted(folder.glob("*.toml")) if folder.exists() else []:
-        if path.stem not in seeds:
-            errors.add(path, 0, f"has no seed: expected seeds/{path.stem}.txt (a note is named after its seed file)")
+    for name, stamp in scan(folder, ".toml"):
+        stem = name.removesuffix(".toml")
+        if stem not in seeds:
+            errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
             continue
-        note = _validated_note(path, topics, entities, errors)
+        note = _validated_note(folder, name, stamp, topics, entities, errors)
         if note is not None:
-            notes[path.stem] = note
+            notes[stem] = note
     for stem in seeds:
-        if not (folder / f"{stem}.toml").exists():
+        if stem not in notes and not (folder / f"{stem}.toml").exists():
             errors.add(folder / f"{stem}.toml", 0, f"missing: seeds/{stem}.txt needs a note (see content/README.md)")
     by_slug: dict[str, Note] = {}
     for note in notes.values():
@@ -276,7 +314,9 @@ def load_notes(root: Path, seeds: dict, topics: set, entities: set, errors: Erro
                        f"duplicate slug '{note.slug}', also used by {errors.display(first.doc.path)}:{first.doc.line('slug')}")
         by_slug.setdefault(note.slug, note)
     for note in notes.values():
-        check_known(note.doc, ("related",), [r for r in note.related if r != note.slug], set(by_slug), "related article slug", errors)
+        if any(r not in by_slug for r in note.related):
+            check_known(note.doc, ("related",), [r for r in note.related if r != note.slug], by_slug.keys(),
+                        "related article slug", errors)
         if note.slug in note.related:
             errors.add(note.doc.path, note.doc.line("related"), "an article cannot be related to itself")
     return notes
@@ -292,8 +332,8 @@ def load(root: Path) -> Content:
     if settings is None:
         errors.raise_if_any()
     settings = load_topic_summaries(root, settings, errors, docs)
-    entity_ids = {e.id for e in entities}
-    notes = load_notes(root, seeds, {t.id for t in settings.topics}, entity_ids, errors)
+    entity_ids = frozenset(e.id for e in entities)
+    notes = load_notes(root, seeds, frozenset(t.id for t in settings.topics), entity_ids, errors)
     events = load_timeline(root, entity_ids, errors, docs)
     errors.raise_if_any()
     docs += [note.doc for note in notes.values()]

@@ -29,6 +29,10 @@ class Bilingual:
         return (self.get(lang), lang) if self.get(lang) else (self.get(other), other)
 
 
+PER_PAGE = 20
+"""Articles per page on listing pages, unless digest.toml sets per_page."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """content/digest.toml."""
@@ -38,6 +42,8 @@ class Settings:
     base_url: str
     """Absolute URL the site is published at; only used where a link cannot be relative (404 pages)."""
     topics: tuple[Topic, ...]
+    per_page: int = PER_PAGE
+    """Articles per page on the home, topic and entity pages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +187,13 @@ class Site:
     entities: tuple[Entity, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
     """Oldest first."""
+    by_slug: dict[str, Article] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_slug", {a.slug: a for a in self.articles})
 
     def article(self, slug: str) -> Article:
-        return next(a for a in self.articles if a.slug == slug)
+        return self.by_slug[slug]
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.settings.topics if t.id == topic_id)

@@ -2,25 +2,30 @@
 
 A page is rendered again only when its key changes (`digest serve`), so a key must hold all
 the model data its template reads: the page's own subject, the listing fields of articles it
-links to, the settings, the templates and catalogs. Keys are frozen model values compared by
-equality; values for the template are computed only when the page is rendered.
+links to, the settings every page shows (title, topic names), the version of its template
+(with those it uses) and of the catalogs. Keys are frozen model values compared by equality;
+values for the template are computed only when the page is rendered. Long listings (home,
+topics, entities) are split into pages, so an edit re-renders only the page that lists it.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import hashlib
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jinja2 import Environment
+from jinja2 import Environment, meta
 
 from generator.i18n import LOCALE_DIR
 from generator.links import split_passage
-from generator.model import LANGS, Article, Site
-from generator.render import (TEMPLATES, article_rows, entity_passages, event_passages, make_env, name_example,
-                              relative_root, render_page, search_strings, topic_passages)
+from generator.model import LANGS, Article, Mention, Site
+from generator.render import (TEMPLATES, article_rows, event_passages, make_env, name_example, relative_root, render_page,
+                              search_strings, split_parts)
 
 
 @dataclass(frozen=True)
@@ -35,66 +40,285 @@ class PageSpec:
     values: Callable[[], dict]
 
 
-def listing(article: Article) -> tuple:
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where a page is in a list split into pages: page 1 at `base`, page n at `base` + 'page/n/'."""
+
+    base: str
+    number: int
+    count: int
+
+    def path(self, number: int) -> str:
+        return self.base if number == 1 else f"{self.base}page/{number}/"
+
+    def window(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and two either side of this one; None where some are left out."""
+        shown = sorted({1, self.count, *range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)})
+        out: list[int | None] = []
+        for number in shown:
+            if out and number - out[-1] > 1:
+                out.append(None)
+            out.append(number)
+        return out
+
+
+def paginate(items: list, size: int, base: str) -> list[tuple[Pager, list]]:
+    """Split a listing into pages of `size` items; an empty listing still has its first page."""
+    count = max(1, -(-len(items) // size))
+    return [(Pager(base, n + 1, count), items[n * size:(n + 1) * size]) for n in range(count)]
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the listing pages (home, topics, entities) show of one article, as parts of page keys.
+
+    Computed once per Article object, so that the keys of pages listing unchanged articles hold
+    the very same objects from one rebuild to the next and compare at once."""
+
+    listing: tuple
     """What a page shows of an article it lists or links to."""
-    return (article.slug, article.headline, article.lang, article.source, article.published, article.summary, article.topics)
+    by_topic: dict[str, tuple]
+    """topic → (listing, ((annotation, its quote), …)) of the passages tagged with it, in reading order"""
+    by_entity: dict[str, tuple]
+    """entity → (listing, whether the note lists it, ((block, block text, spans of its mentions), …))"""
+    mentions: Counter
+    links: tuple[str, ...]
+    """Slugs of the articles its page links to."""
 
 
-def templates_version() -> str:
-    """Changes whenever a template or a catalog does."""
-    digest = hashlib.sha256()
-    for folder, pattern in ((TEMPLATES, "*.html"), (LOCALE_DIR, "*.po")):
-        for path in sorted(folder.rglob(pattern)):
-            digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+def article_facts(article: Article) -> Facts:
+    listing = (article.slug, article.headline, article.lang, article.source, article.published, article.summary,
+               article.topics)
+    by_topic: dict[str, list] = {}
+    for annotation in sorted(article.annotations, key=lambda a: (a.block, a.start)):
+        for topic in annotation.topics:
+            by_topic.setdefault(topic, []).append((annotation, annotation.quote(article)))
+    spans: dict[str, dict[int, list]] = {entity: {} for entity in article.entities}
+    for m in sorted(article.mentions, key=lambda m: (m.block, m.start)):
+        spans.setdefault(m.entity, {}).setdefault(m.block, []).append((m.start, m.end))
+    by_entity = {entity: (listing, entity in article.entities,
+                          tuple((b, article.blocks[b].text, tuple(s)) for b, s in blocks.items()))
+                 for entity, blocks in sorted(spans.items())}
+    links = set(article.related) | {split_passage(ref)[0] for a in article.annotations for ref in a.see}
+    return Facts(listing, {t: (listing, tuple(v)) for t, v in by_topic.items()}, by_entity,
+                 Counter(m.entity for m in article.mentions), tuple(sorted(links)))
 
 
-def plan(site: Site, base_path: str) -> list[PageSpec]:
-    shared = (site.settings, bool(site.entities), bool(site.events), templates_version())
-    topic_groups = {t.id: topic_passages(site, t.id) for t in site.settings.topics}
-    entity_groups = {e.id: entity_passages(site, e.id) for e in site.entities}
-    topic_counts = {t: sum(len(g) for _, g in groups) for t, groups in topic_groups.items()}
-    mention_counts = {e: sum(len(g) for _, g in groups) for e, groups in entity_groups.items()}
-    example = name_example(site)
-    specs: list[PageSpec] = []
+def template_versions(env: Environment) -> dict[str, str]:
+    """Each page template's version: changes with it, any template it extends, imports or includes, or a catalog."""
+    sources = {path.relative_to(TEMPLATES).as_posix(): path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*.html")}
+    catalogs = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(LOCALE_DIR.rglob("*.po")))).hexdigest()
+    versions = {}
+    for name in sources:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen and current in sources:
+                seen.add(current)
+                todo += _references(env, sources[current])
+        digest = hashlib.sha256(catalogs.encode())
+        for used in sorted(seen):
+            digest.update(used.encode() + b"\0" + sources[used].encode())
+        versions[name] = digest.hexdigest()
+    return versions
 
-    def add(template, lang, path, key=(), file=None, root=None, values=dict):
-        specs.append(PageSpec(template, lang, path, file or path + "index.html",
-                              relative_root(path) if root is None else root, (shared, template, lang, key), values))
 
-    add("chooser.html", "fa", "")
-    add("404.html", "fa", "fa/404.html", key=(base_path,), file="404.html", root=base_path)
-    for lang in LANGS:
-        home = (tuple(listing(a) for a in site.articles), tuple(topic_counts.items()))
-        add("home.html", lang, f"{lang}/", key=home, values=lambda: {"topic_counts": topic_counts})
-        add("404.html", lang, f"{lang}/404.html", key=(base_path,), file=f"{lang}/404.html", root=base_path)
-        for article in site.articles:
-            linked = {site.article(slug) for slug in article.related}
-            linked |= {site.article(split_passage(ref)[0]) for a in article.annotations for ref in a.see}
-            key = (article, tuple(sorted(listing(a) for a in linked)))
-            add("article.html", lang, f"{lang}/articles/{article.slug}/", key=key,
-                values=lambda article=article: {"article": article, "rows": article_rows(article)})
-        for topic in site.settings.topics:
-            groups = topic_groups[topic.id]
-            add("topic.html", lang, f"{lang}/topics/{topic.id}/", key=(topic, tuple((a, tuple(g)) for a, g in groups)),
-                values=lambda topic=topic, groups=groups: {"topic": topic, "groups": groups})
-        if site.entities:
-            add("entities.html", lang, f"{lang}/entities/", key=(site.entities, tuple(mention_counts.items())),
-                values=lambda: {"counts": mention_counts})
-            for entity in site.entities:
-                groups = entity_groups[entity.id]
-                about = [a for a in site.articles if entity.id in a.entities]
-                key = (entity, tuple((listing(a), tuple((b, tuple(p)) for b, p in g)) for a, g in groups),
-                       tuple(listing(a) for a in about))
-                add("entity.html", lang, f"{lang}/entities/{entity.id}/", key=key,
-                    values=lambda entity=entity, groups=groups, about=about: {"entity": entity, "groups": groups, "about": about})
-        add("search.html", lang, f"{lang}/search/", key=(example,),
-            values=lambda lang=lang: {"search_strings": search_strings(lang), "name_example": example})
-        if site.events:
-            passages = {e.id: event_passages(site, e) for e in site.events}
-            key = (site.events, tuple((e, tuple((listing(a), x) for a, x in p)) for e, p in passages.items()))
-            add("timeline.html", lang, f"{lang}/timeline/", key=key, values=lambda passages=passages: {"passages": passages})
-    return specs
+@functools.lru_cache(maxsize=256)
+def _references(env: Environment, source: str) -> tuple[str, ...]:
+    return tuple(name for name in meta.find_referenced_templates(env.parse(source)) if name)
+
+
+class Planner:
+    """The page plan, kept by `digest serve` from one build to the next.
+
+    Pages are planned in sections: each article's two pages, each topic's and each entity's
+    pages, the home pages, and a few single pages. After an edit that leaves the article order,
+    settings and templates as they were, only the sections that show a changed article are
+    planned again; every other section keeps the very PageSpec objects of the last build, which
+    render_plan passes over at once. Anything else plans every section from scratch (and the
+    page keys still spare the rendering of pages that come out the same).
+    """
+
+    def __init__(self):
+        self.context: tuple | None = None
+        self.articles: tuple[Article, ...] = ()
+        self.facts: list[Facts] = []
+        self.members: dict[tuple[str, str], list[int]] = {}
+        """("topic" or "entity", id) → positions in the article order of the articles it lists"""
+        self.counts: dict[tuple[str, str], int] = {}
+        """passages each topic and entity gathers"""
+        self.mentions: Counter = Counter()
+        self.linkers: dict[str, set[int]] = {}
+        """slug → positions of the articles whose pages link to it"""
+        self.where: dict[str, int] = {}
+        """slug → position in the article order"""
+        self.article_specs: list[tuple[PageSpec, ...]] = []
+        self.sections: dict[tuple[str, str], list[PageSpec]] = {}
+
+    def plan(self, site: Site, base_path: str, env: Environment) -> list[PageSpec]:
+        settings = site.settings
+        shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
+                  bool(site.entities), bool(site.events))
+        context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities)
+        same_context = context == self.context
+        if not same_context:
+            self.context = context  # otherwise the old one stays, so page keys share its objects
+        if same_context and self._same_order(site.articles):
+            self._update(site)
+        else:
+            self._start(site)
+        self.articles = site.articles
+        self._plan_singles(site)
+        specs = [spec for section in self.sections.values() for spec in section]
+        for pair in self.article_specs:
+            specs += pair
+        return specs
+
+    def _same_order(self, articles: tuple[Article, ...]) -> bool:
+        return len(articles) == len(self.articles) and all(
+            new is old or new.slug == old.slug for new, old in zip(articles, self.articles))
+
+    def _start(self, site: Site) -> None:
+        kept = {id(a): f for a, f in zip(self.articles, self.facts)}  # the old articles are alive: ids are theirs
+        self.facts = [kept.get(id(a)) or article_facts(a) for a in site.articles]
+        self.where = {a.slug: position for position, a in enumerate(site.articles)}
+        self.members = {("topic", t.id): [] for t in site.settings.topics} | {("entity", e.id): [] for e in site.entities}
+        self.mentions, self.linkers = Counter(), {}
+        for position, own in enumerate(self.facts):
+            for section in self._sections_of(own):
+                self.members[section].append(position)
+            self.mentions.update(own.mentions)
+            for slug in own.links:
+                self.linkers.setdefault(slug, set()).add(position)
+        self.sections = {}
+        self.article_specs = [self._article_pages(site, a, f) for a, f in zip(site.articles, self.facts)]
+        for section in self.members:
+            self._plan_section(site, section)
+        self._plan_home(site)
+
+    def _update(self, site: Site) -> None:
+        """Plan again only what shows an article that is not the very object it was."""
+        changed = [p for p, (new, old) in enumerate(zip(site.articles, self.articles)) if new is not old]
+        touched, home, relink = set(), False, set()
+        for position in changed:
+            old, new = self.facts[position], article_facts(site.articles[position])
+            self.facts[position] = new
+            home |= old.listing != new.listing
+            if old.listing != new.listing:
+                relink |= self.linkers.get(new.listing[0], set())
+            for section in self._sections_of(old) | self._sections_of(new):
+                if self._entry(old, section) != self._entry(new, section):
+                    touched.add(section)
+                    members = self.members[section]
+                    if position in members and self._entry(new, section) is None:
+                        members.remove(position)
+                    elif position not in members and self._entry(new, section) is not None:
+                        bisect.insort(members, position)
+            self.mentions.subtract(old.mentions)
+            self.mentions.update(new.mentions)
+            for slug in old.links:
+                self.linkers[slug].discard(position)
+            for slug in new.links:
+                self.linkers.setdefault(slug, set()).add(position)
+            relink.add(position)
+        for position in relink:
+            self.article_specs[position] = self._article_pages(site, site.articles[position], self.facts[position])
+        for section in touched:
+            self._plan_section(site, section)
+        if home or any(section[0] == "topic" for section in touched):
+            self._plan_home(site)
+
+    def _listing(self, slug: str) -> tuple:
+        return self.facts[self.where[slug]].listing
+
+    @staticmethod
+    def _sections_of(facts: Facts) -> set[tuple[str, str]]:
+        return {("topic", t) for t in facts.by_topic} | {("entity", e) for e in facts.by_entity}
+
+    @staticmethod
+    def _entry(facts: Facts, section: tuple[str, str]):
+        kind, name = section
+        return (facts.by_topic if kind == "topic" else facts.by_entity).get(name)
+
+    def _spec(self, template, lang, path, key=(), file=None, root=None, values=dict) -> PageSpec:
+        shared, versions = self.context[0], self.context[1]
+        return PageSpec(template, lang, path, file or path + "index.html", relative_root(path) if root is None else root,
+                        (shared, versions[template], lang, key), values)
+
+    def _article_pages(self, site: Site, article: Article, facts: Facts) -> tuple[PageSpec, ...]:
+        key = (article, tuple(self._listing(slug) for slug in facts.links))
+        return tuple(self._spec("article.html", lang, f"{lang}/articles/{article.slug}/", key=key,
+                                values=lambda: {"article": article, "rows": article_rows(article)}) for lang in LANGS)
+
+    def _plan_section(self, site: Site, section: tuple[str, str]) -> None:
+        kind, name = section
+        entries = [(site.articles[p], self._entry(self.facts[p], section)) for p in self.members[section]]
+        size, specs = site.settings.per_page, []
+        if kind == "topic":
+            self.counts[section] = sum(len(entry[1]) for _, entry in entries)
+            topic = site.topic(name)
+            for pager, groups in paginate(entries, size, f"topics/{name}/"):
+                key = (topic if pager.number == 1 else name, pager, tuple(entry for _, entry in groups))
+                values = lambda topic=topic, pager=pager, groups=groups: {
+                    "topic": topic, "pager": pager, "groups": [(a, [x for x, _ in e[1]]) for a, e in groups]}
+                specs += [self._spec("topic.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
+                          for lang in LANGS]
+        else:
+            self.counts[section] = sum(len(entry[2]) for _, entry in entries)
+            entity = site.entity(name)
+            for pager, groups in paginate(entries, size, f"entities/{name}/"):
+                key = (entity, pager, tuple(entry for _, entry in groups))
+                values = lambda entity=entity, pager=pager, groups=groups: {
+                    "entity": entity, "pager": pager, "entries": entity_entries(entity.id, groups)}
+                specs += [self._spec("entity.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
+                          for lang in LANGS]
+        self.sections[section] = specs
+
+    def _plan_home(self, site: Site) -> None:
+        topic_counts = {t.id: self.counts[("topic", t.id)] for t in site.settings.topics}
+        specs = []
+        for pager, articles in paginate(list(zip(site.articles, self.facts)), site.settings.per_page, ""):
+            key = (pager, len(site.articles), tuple(f.listing for _, f in articles),
+                   tuple(topic_counts.items()) if pager.number == 1 else ())
+            values = lambda pager=pager, articles=articles: {"pager": pager, "articles": [a for a, _ in articles],
+                                                             "topic_counts": topic_counts}
+            specs += [self._spec("home.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
+                      for lang in LANGS]
+        self.sections[("home", "")] = specs
+
+    def _plan_singles(self, site: Site) -> None:
+        """Pages that are one of a kind: cheap to plan on every build."""
+        base_path = self.context[2]
+        passage_counts = {e.id: self.counts[("entity", e.id)] for e in site.entities}
+        example = name_example(site, self.mentions)
+        specs = [self._spec("chooser.html", "fa", ""),
+                 self._spec("404.html", "fa", "fa/404.html", key=(base_path,), file="404.html", root=base_path)]
+        for lang in LANGS:
+            specs.append(self._spec("404.html", lang, f"{lang}/404.html", key=(base_path,), file=f"{lang}/404.html",
+                                    root=base_path))
+            if site.entities:
+                specs.append(self._spec("entities.html", lang, f"{lang}/entities/", key=(site.entities, tuple(passage_counts.items())),
+                                        values=lambda: {"counts": passage_counts}))
+            specs.append(self._spec("search.html", lang, f"{lang}/search/", key=(example,),
+                                    values=lambda lang=lang: {"search_strings": search_strings(lang), "name_example": example}))
+            if site.events:
+                passages = {e.id: event_passages(site, e) for e in site.events}
+                key = (site.events, tuple((e, tuple((self._listing(a.slug), x) for a, x in p)) for e, p in passages.items()))
+                specs.append(self._spec("timeline.html", lang, f"{lang}/timeline/", key=key,
+                                        values=lambda passages=passages: {"passages": passages}))
+        self.sections[("singles", "")] = specs
+
+
+def plan(site: Site, base_path: str, env: Environment | None = None) -> list[PageSpec]:
+    """Every page of the site, planned once (a clean build)."""
+    return Planner().plan(site, base_path, env or make_env())
+
+
+def entity_entries(entity: str, entries) -> list[tuple[Article, bool, list]]:
+    """(article, whether its note lists the entity, [(block, parts with the names marked)])"""
+    return [(article, about, [(block, split_parts(text, 0, [Mention(block, s, e, entity) for s, e in spans]))
+                              for block, text, spans in passages])
+            for article, (_, about, passages) in entries]
 
 
 def render_site(site: Site, base_path: str) -> dict[str, bytes]:
@@ -102,9 +326,10 @@ def render_site(site: Site, base_path: str) -> dict[str, bytes]:
     return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}).items()}
 
 
-def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None
-                ) -> dict[str, tuple]:
-    """{file: (key, UTF-8 HTML)}; pages whose key is unchanged reuse the previous HTML."""
+def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None,
+                rendered: list[str] | None = None) -> dict[str, tuple]:
+    """{file: (key, UTF-8 HTML)}; pages whose key is unchanged reuse the previous HTML.
+    The files of the pages rendered anew are appended to `rendered`."""
     env = env or make_env()
     pages = {}
     progress = Progress(len(specs), "rendering pages")
@@ -116,6 +341,8 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
         else:
             html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
             pages[spec.file] = (spec.key, html.encode("utf-8"))
+            if rendered is not None:
+                rendered.append(spec.file)
     progress.finish()
     return pages
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,44 +228,20 @@ def article_rows(article: Article) -> tuple[Row, ...]:
     return tuple(rows)
 
 
-def entity_passages(site: Site, entity_id: str) -> list[tuple[Article, list[tuple[int, tuple[Part, ...]]]]]:
-    """Every paragraph that names the entity, grouped by article (newest first), with the names marked."""
-    groups = []
-    for article in site.articles:
-        blocks = {}
-        for m in article.mentions:
-            if m.entity == entity_id:
-                blocks.setdefault(m.block, []).append(m)
-        if blocks:
-            groups.append((article, [(b, split_parts(article.blocks[b].text, 0, sorted(ms, key=lambda m: m.start)))
-                                     for b, ms in sorted(blocks.items())]))
-    return groups
-
-
 def event_passages(site: Site, event: Event) -> list[tuple[Article, Annotation]]:
     return [(site.article(slug), site.annotation(slug, anchor)) for slug, anchor in map(split_passage, event.passages)]
-
-
-def topic_passages(site: Site, topic_id: str) -> list[tuple[Article, list[Annotation]]]:
-    """Annotated passages tagged with the topic, grouped by article, newest article first."""
-    groups = []
-    for article in site.articles:
-        tagged = [a for a in sorted(article.annotations, key=lambda a: (a.block, a.start)) if topic_id in a.topics]
-        if tagged:
-            groups.append((article, tagged))
-    return groups
 
 
 PLURAL_SAMPLES = {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100}
 """A number of each CLDR plural category (Arabic needs them all), to fill the search page's strings."""
 
 
-def name_example(site: Site) -> str:
-    """A glossary name in its Persian, Arabic and Latin spellings, for the search page's hint."""
+def name_example(site: Site, mentions: Counter) -> str:
+    """The most mentioned person's name in Persian, Arabic and Latin spellings, for the search page's hint."""
     people = [e for e in site.entities if e.kind == "person"]
     if not people:
         return ""
-    entity = max(people, key=lambda e: sum(m.entity == e.id for a in site.articles for m in a.mentions))
+    entity = max(people, key=lambda e: mentions[e.id])
     return "، ".join(dict.fromkeys([entity.aliases[0] if entity.aliases else entity.name.fa, entity.name.ar, entity.latin]))
 
 

@@ -29,6 +29,8 @@ from generator.incremental import Builder
 from generator.render import TEMPLATES
 
 DEBOUNCE_S = 0.03
+IDLE_S = 5.0
+"""After this long without a rebuild, memory left by earlier builds is collected (Builder.collect)."""
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
 WATCHED = ("seeds", "content", "templates")
 """What serve watches: the project's inputs and the templates the generator renders with."""
@@ -53,6 +55,7 @@ class Preview:
         self.rebuilds = 0
         self.last_reload_at = 0.0
         self.loop: ioloop.IOLoop | None = None
+        self.idle: threading.Timer | None = None
 
     def allowed_hosts(self) -> set[str]:
         names = {self.host}
@@ -78,6 +81,15 @@ class Preview:
             self.loop.add_callback(self.reload)
         else:
             self.reload()
+        if self.idle:
+            self.idle.cancel()
+        self.idle = threading.Timer(IDLE_S, self.collect)
+        self.idle.daemon = True
+        self.idle.start()
+
+    def collect(self) -> None:
+        with self.lock:
+            self.builder.collect()
 
     def reload(self) -> None:
         self.last_reload_at = time.perf_counter()

@@ -1,0 +1,112 @@
+"""Long listings split into pages, and incremental rebuilds of a paginated site (`digest serve`)."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.bench import write_synthetic_project
+from generator.build import build, check, load_site, site_files
+from generator.incremental import Builder
+from tests.conftest import ROOT
+
+ARTICLES, PER_PAGE = 23, 5
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("paginated")
+    write_synthetic_project(ROOT, folder, ARTICLES)
+    settings = folder / "content" / "digest.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('base_url = "/"', f'base_url = "/"\nper_page = {PER_PAGE}'),
+                        encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(project, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("paginated-site") / "site"
+    build(project, out)
+    return out
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_home_is_split_into_pages_that_list_every_article_once_newest_first(site, project):
+    pages = ["fa/"] + [f"fa/page/{n}/" for n in range(2, 6)]
+    assert not (site / "fa/page/6").exists() and not (site / "fa/page/1").exists()
+    listed = []
+    for path in pages:
+        html = read(site, path)
+        listed += re.findall(r'<li class="card">\s*<h3 lang="..?"><a href="[./]*fa/articles/([^/]+)/"', html)
+    newest_first = [a.slug for a in load_site(project).articles]
+    assert listed == newest_first and len(listed) == ARTICLES
+
+
+def test_pager_names_the_page_in_local_digits_and_links_its_neighbours(site):
+    first, third, last = read(site, "fa/"), read(site, "ar/page/3/"), read(site, "fa/page/5/")
+    assert 'id="topics-title"' in first and 'id="topics-title"' not in third  # topics are listed on page 1 only
+    assert "صفحه‌ی ۱ از ۵" in first and 'rel="next" href="../fa/page/2/"' in first and 'rel="prev"' not in first
+    assert "الصفحة ٣" in re.search(r"<title>(.*)</title>", third).group(1)
+    assert 'rel="prev" href="../../../ar/page/2/"' in third and 'rel="next" href="../../../ar/page/4/"' in third
+    assert '<a href="../../../ar/page/3/" aria-label="الصفحة ٣" aria-current="page">٣</a>' in third
+    assert 'rel="next"' not in last and 'rel="prev" href="../../../fa/page/4/"' in last
+    assert 'hreflang="ar" href="../../../ar/page/5/"' in last  # the language switch keeps the page
+
+
+def test_topic_and_entity_pages_are_split_and_keep_the_summary_on_page_one(site):
+    topic_pages = sorted(p.parent.name for p in (site / "fa/topics/military/page").glob("*/index.html"))
+    assert topic_pages, "the military topic should need more than one page at 5 articles per page"
+    assert 'id="summary-title"' in read(site, "fa/topics/military/")
+    assert 'id="summary-title"' not in read(site, f"fa/topics/military/page/{topic_pages[0]}/")
+    busiest = max((site / "fa/entities").iterdir(), key=lambda p: len(list(p.glob("page/*"))))
+    second = read(site, f"fa/entities/{busiest.name}/page/2/")
+    assert second.count('<section class="group">') <= PER_PAGE
+    assert f'rel="prev" href="../../../../../fa/entities/{busiest.name}/"' in second
+
+
+def test_every_link_and_fragment_of_the_paginated_site_resolves(project):
+    _, broken = check(project)
+    assert broken == []
+
+
+def test_rebuilds_after_edits_match_a_clean_build(project, tmp_path):
+    """Every kind of edit an editor makes, applied one after another to a served site."""
+    notes = sorted((project / "content" / "notes").glob("*.toml"))
+    originals = {p: p.read_text(encoding="utf-8") for p in [*notes, project / "content" / "digest.toml",
+                                                            project / "content" / "glossary.toml"]}
+
+    def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    def redate(path: Path, date: str) -> None:
+        path.write_text(re.sub(r"published = \S+", f"published = {date}", path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    builder = Builder(project, tmp_path / "site")
+    builder.build()
+    edits = [
+        lambda: edit(notes[3], 'note.fa = "', 'note.fa = "(ویرایش) '),                     # reword a note
+        lambda: redate(notes[4], "2024-12-31"),                                           # move an article to the top
+        lambda: edit(notes[5], 'topics = ["military"]', 'topics = ["economic"]'),         # retag a passage
+        lambda: edit(notes[6], "[summary]\n", "[summary]\n", 1),                        # a save that changes nothing
+        lambda: notes[7].rename(notes[7].with_suffix(".off")),                           # a note goes away
+        lambda: notes[7].with_suffix(".off").rename(notes[7]),                           # and comes back
+        lambda: edit(project / "content" / "digest.toml", f"per_page = {PER_PAGE}", "per_page = 7"),
+        lambda: edit(project / "content" / "glossary.toml", 'latin = "', 'latin = "The ', 1),
+    ]
+    try:
+        for number, change in enumerate(edits):
+            change()
+            if number == 4:  # a seed without a note is an error; the last good site stays
+                with pytest.raises(Exception):
+                    builder.build()
+                continue
+            builder.build()
+            assert builder.files == site_files(load_site(project)), f"edit {number} left the site different from a clean build"
+    finally:
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")

@@ -29,9 +29,10 @@ class BuildResult:
     seconds: float
 
 
-def load_site(root: Path, cache: dict | None = None) -> Site:
-    """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors."""
-    return assemble(load(root), cache)
+def load_site(root: Path, cache: dict | None = None, changed: set[str] | None = None) -> Site:
+    """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors.
+    `cache` and `changed` let `digest serve` reuse articles and skip unchanged files (see load.scan)."""
+    return assemble(load(root, changed), cache)
 
 
 def base_path(base_url: str) -> str:

@@ -33,13 +33,14 @@ class Builder:
         self.planner = Planner()
         self.env = make_env()
 
-    def build(self) -> str:
-        """Rebuild what the edits touched. Returns a summary.
+    def build(self, changed: set[str] | None = None) -> str:
+        """Rebuild what the edits touched. Returns a summary. `changed`: the absolute paths written
+        since the last build, when a file watcher knows them; None looks at every file.
 
         The site's objects then live until the next edit; freezing them moves them out of the
         garbage collector's generations, so no later rebuild pays for walking millions of them
         (see collect)."""
-        summary = self._build()
+        summary = self._build(changed)
         gc.freeze()
         return summary
 
@@ -50,8 +51,8 @@ class Builder:
         gc.collect()
         gc.freeze()
 
-    def _build(self) -> str:
-        site = load_site(self.root, self.articles)
+    def _build(self, changed: set[str] | None) -> str:
+        site = load_site(self.root, self.articles, changed)
         try:
             specs = self.planner.plan(site, base_path(self.base_url or site.settings.base_url), self.env)
         except BaseException:

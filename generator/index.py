@@ -137,7 +137,7 @@ class SearchIndex:
     """
 
     def __init__(self):
-        self.layout: tuple = ()
+        self.topics: tuple[str, ...] | None = None
         self.docs: list[Doc] = []
         self.df: Counter = Counter()
         self.words: Counter = Counter()
@@ -169,15 +169,14 @@ class SearchIndex:
         self._set("search/glossary.json", _json(glossary_names(site)))
         self._set("search/meta.json", _json({"version": 1, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
                                              "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3}))
-        layout = (tuple(a.seed for a in site.articles), tuple(topics))
-        if layout != self.layout:
-            self._rebuild(site, layout)
+        replaced = [n for n, (doc, article) in enumerate(zip(self.docs, site.articles)) if doc.article is not article]
+        if (tuple(topics) != self.topics or len(site.articles) != len(self.docs)
+                or any(self.docs[n].article.seed != site.articles[n].seed for n in replaced)):
+            self._rebuild(site, tuple(topics))
             return
         changed, membership, dirty = [], set(), set()
-        for number, article in enumerate(site.articles):
-            old = self.docs[number]
-            if old.article is article:
-                continue
+        for number in replaced:
+            article, old = site.articles[number], self.docs[number]
             new = make_doc(article, topics)
             self.docs[number] = new
             self._set(f"search/d/{number}.json", _record(article))
@@ -214,13 +213,13 @@ class SearchIndex:
         for key in dirty:
             self._encode_shard(key)
 
-    def _rebuild(self, site: Site, layout: tuple) -> None:
+    def _rebuild(self, site: Site, topics: tuple[str, ...]) -> None:
         before = self.output
         self.__init__()
         self.output = {name: data for name, data in before.items() if not name.startswith(("search/t/", "search/d/"))}
         self.dirty = set(before)
-        self.layout = layout
-        self.docs = [make_doc(article, list(layout[1])) for article in site.articles]
+        self.topics = topics
+        self.docs = [make_doc(article, list(topics)) for article in site.articles]
         count, bits = len(self.docs), self._flag_bits()
         for number, doc in enumerate(self.docs):
             self.df.update(doc.tf.keys())
@@ -244,7 +243,7 @@ class SearchIndex:
             table[shard_key(name)].discard(name)
 
     def _flag_bits(self) -> int:
-        return 1 + len(self.layout[1])
+        return 1 + len(self.topics)
 
     def _packed(self, term: str, number: int, count: int, bits: int) -> int:
         doc = self.docs[number]

@@ -140,22 +140,33 @@ def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList, docs
     return replace(settings, topics=tuple(topics))
 
 
-def scan(folder: Path, suffix: str) -> list[tuple[str, tuple[int, int]]]:
+_STAMPS: dict[str, tuple[int, int]] = {}
+"""Absolute path → (size, mtime) when scan last looked."""
+
+
+def scan(folder: Path, suffix: str, changed: set[str] | None = None) -> list[tuple[str, tuple[int, int]]]:
     """The folder's files ending in `suffix` as (name, (size, mtime)), by name; hidden files (editors'
-    locks and backups) are skipped. The stamps let `digest serve` reuse what it read from unchanged files."""
+    locks and backups) are skipped. The stamps let `digest serve` reuse what it read from unchanged files.
+
+    `changed` (from `digest serve`'s file events: absolute paths written since the last build) spares
+    the stat of every other file already seen; at 10,000 articles those stats alone take 100 ms."""
     if not folder.is_dir():
         return []
-    found = []
+    where, found = os.path.abspath(folder), []
     for entry in os.scandir(folder):
         if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
-            stat = entry.stat()
-            found.append((entry.name, (stat.st_size, stat.st_mtime_ns)))
+            path = f"{where}/{entry.name}"
+            stamp = _STAMPS.get(path) if changed is not None and path not in changed else None
+            if stamp is None:
+                stat = entry.stat()
+                stamp = _STAMPS[path] = (stat.st_size, stat.st_mtime_ns)
+            found.append((entry.name, stamp))
     return sorted(found)
 
 
 # --- seeds ----------------------------------------------------------------------------------
 
-def load_seeds(root: Path, errors: ErrorList) -> dict[str, str]:
+def load_seeds(root: Path, errors: ErrorList, changed: set[str] | None = None) -> dict[str, str]:
     """Seeds are verbatim sources: each must still match seeds/SHA256SUMS."""
     folder = root / "seeds"
     sums_path = folder / "SHA256SUMS"
@@ -168,7 +179,7 @@ def load_seeds(root: Path, errors: ErrorList) -> dict[str, str]:
     else:
         errors.add(sums_path, 0, "missing: list every seed's sha256 here (sha256sum *.txt > SHA256SUMS)")
     seeds = {}
-    for name, stamp in scan(folder, ".txt"):
+    for name, stamp in scan(folder, ".txt", changed):
         text, digest = _read_seed(folder, name, stamp, errors)
         if name not in sums:
             errors.add(folder / name, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {name} >> SHA256SUMS)")
@@ -292,10 +303,11 @@ def _validated_note(folder: Path, name: str, stamp: tuple, topics: frozenset, en
     return note
 
 
-def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, errors: ErrorList) -> dict[str, Note]:
+def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, errors: ErrorList,
+               changed: set[str] | None = None) -> dict[str, Note]:
     folder = root / "content" / "notes"
     notes = {}
-    for name, stamp in scan(folder, ".toml"):
+    for name, stamp in scan(folder, ".toml", changed):
         stem = name.removesuffix(".toml")
         if stem not in seeds:
             errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
@@ -322,18 +334,18 @@ def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, 
     return notes
 
 
-def load(root: Path) -> Content:
-    """Read everything; raise ContentErrors listing every problem found."""
+def load(root: Path, changed: set[str] | None = None) -> Content:
+    """Read everything; raise ContentErrors listing every problem found. `changed`: see scan."""
     errors = ErrorList(root)
     docs: list[TomlDoc] = []
     settings, _ = load_settings(root, errors)
-    seeds = load_seeds(root, errors)
+    seeds = load_seeds(root, errors, changed)
     entities = load_glossary(root, errors, docs)
     if settings is None:
         errors.raise_if_any()
     settings = load_topic_summaries(root, settings, errors, docs)
     entity_ids = frozenset(e.id for e in entities)
-    notes = load_notes(root, seeds, frozenset(t.id for t in settings.topics), entity_ids, errors)
+    notes = load_notes(root, seeds, frozenset(t.id for t in settings.topics), entity_ids, errors, changed)
     events = load_timeline(root, entity_ids, errors, docs)
     errors.raise_if_any()
     docs += [note.doc for note in notes.values()]

@@ -163,8 +163,10 @@ class Planner:
         same_context = context == self.context
         if not same_context:
             self.context = context  # otherwise the old one stays, so page keys share its objects
-        if same_context and self._same_order(site.articles):
-            self._update(site)
+        replaced = [p for p, (new, old) in enumerate(zip(site.articles, self.articles)) if new is not old]
+        if same_context and len(site.articles) == len(self.articles) and all(
+                site.articles[p].slug == self.articles[p].slug for p in replaced):
+            self._update(site, replaced)
         else:
             self._start(site)
         self.articles = site.articles
@@ -173,10 +175,6 @@ class Planner:
         for pair in self.article_specs:
             specs += pair
         return specs
-
-    def _same_order(self, articles: tuple[Article, ...]) -> bool:
-        return len(articles) == len(self.articles) and all(
-            new is old or new.slug == old.slug for new, old in zip(articles, self.articles))
 
     def _start(self, site: Site) -> None:
         kept = {id(a): f for a, f in zip(self.articles, self.facts)}  # the old articles are alive: ids are theirs
@@ -196,9 +194,8 @@ class Planner:
             self._plan_section(site, section)
         self._plan_home(site)
 
-    def _update(self, site: Site) -> None:
-        """Plan again only what shows an article that is not the very object it was."""
-        changed = [p for p, (new, old) in enumerate(zip(site.articles, self.articles)) if new is not old]
+    def _update(self, site: Site, changed: list[int]) -> None:
+        """Plan again only what shows an article that is not the very object it was (at `changed` positions)."""
         touched, home, relink = set(), False, set()
         for position in changed:
             old, new = self.facts[position], article_facts(site.articles[position])
@@ -336,7 +333,7 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
     for done, spec in enumerate(specs, start=1):
         progress.update(done)
         old = previous.get(spec.file)
-        if old is not None and old[0] == spec.key:
+        if old is not None and (old[0] is spec.key or old[0] == spec.key):
             pages[spec.file] = old
         else:
             html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())

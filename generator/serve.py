@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import sys
 import threading
 import time
@@ -63,11 +64,11 @@ class Preview:
             names |= {"127.0.0.1", "localhost", "[::1]"}
         return names | {f"{name}:{self.port}" for name in names}
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: set[str] | None = None) -> None:
         with self.lock:
             started = time.perf_counter()
             try:
-                result = self.builder.build()
+                result = self.builder.build(changed)
                 self.errors = []
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s: {result}")
             except ContentErrors as errors:
@@ -157,6 +158,8 @@ class Changes(FileSystemEventHandler):
     def __init__(self, preview: Preview):
         self.preview = preview
         self.pending = False
+        self.paths: set[str] | None = set()
+        """Absolute paths written since the last rebuild; None after a folder event (look at every file)."""
         self.timer: threading.Timer | None = None
         self.guard = threading.Lock()
 
@@ -170,6 +173,10 @@ class Changes(FileSystemEventHandler):
             return
         with self.guard:
             self.pending = True
+            if event.is_directory or self.paths is None:
+                self.paths = None
+            else:
+                self.paths |= {os.path.abspath(p) for p in relevant}
             if self.timer:
                 self.timer.cancel()
             self.timer = threading.Timer(DEBOUNCE_S, self.flush)
@@ -178,9 +185,9 @@ class Changes(FileSystemEventHandler):
 
     def flush(self):
         with self.guard:
-            changed, self.pending = self.pending, False
-        if changed:
-            self.preview.rebuild()
+            pending, paths, self.pending, self.paths = self.pending, self.paths, False, set()
+        if pending:
+            self.preview.rebuild(paths)
 
 
 def _ignored(path: str) -> bool:

@@ -110,3 +110,30 @@ def test_rebuilds_after_edits_match_a_clean_build(project, tmp_path):
     finally:
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.quality
+def test_pager_pages_pass_the_html_checker_and_axe(site, browser):
+    import json
+    import shutil
+    import subprocess
+
+    from tests.conftest import serve
+    from tests.test_quality import AXE, VNU, require
+
+    require(VNU)
+    require(AXE)
+    entity = max((site / "fa/entities").iterdir(), key=lambda p: len(list(p.glob("page/*")))).name
+    pages = ["fa/page/3/", "ar/page/5/", "ar/topics/military/page/2/", f"fa/entities/{entity}/page/2/"]
+    result = subprocess.run([shutil.which("java"), "-jar", str(VNU), "--errors-only", "--format", "json",
+                             *(str(site / p / "index.html") for p in pages)], capture_output=True, text=True, timeout=300)
+    assert json.loads(result.stderr or '{"messages": []}')["messages"] == []
+    with serve(site) as url:
+        for path in pages:
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            page.goto(url + path)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id)")
+            overflow = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+            page.close()
+            assert violations == [] and not overflow, (path, violations, overflow)

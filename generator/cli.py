@@ -80,10 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 0
             if args.serve:
                 figures = bench.serve_latency(root, args.articles)
-                print(json.dumps(figures, indent=1) if args.json else
-                      f"{figures['articles']} articles (first build {figures['first_build_s']} s); save-to-reload over 20 "
-                      f"edits: note {figures['note_edit_ms']} ms, home.html {figures['home_template_edit_ms']} ms, "
-                      f"base.html {figures.get('base_template_edit_ms', 'not measured above 1,000 articles')}")
+                print(json.dumps(figures, indent=1) if args.json else bench.serve_report(figures))
                 if not args.search:
                     return 0
             rows = bench.run(root, [int(n) for n in args.sizes.split(",")])

@@ -1,8 +1,8 @@
 """Results computed from an object, kept while that very object is in use.
 
 `digest serve` rebuilds from caches that hand back the same Article and TomlDoc objects
-while their inputs are unchanged, so work derived from one of them (its index fields, the
-glossary spellings it contains, its references) can be reused by identity.
+while their inputs are unchanged, so work derived from one of them (the glossary spellings
+an article contains, a document's references) can be reused by identity.
 """
 
 from __future__ import annotations
@@ -28,14 +28,3 @@ class ByIdentity:
         for stale in [k for k in self._items if k not in live]:
             del self._items[stale]
 
-
-class Latest:
-    """Hands back the value it kept when the new one is equal, so keys holding it compare by identity."""
-
-    def __init__(self):
-        self.value = None
-
-    def same(self, value):
-        if value != self.value:
-            self.value = value
-        return self.value

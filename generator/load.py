@@ -18,7 +18,7 @@ from generator.errors import ErrorList
 from generator.model import ANNOTATION_KINDS, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
-                                read_text, read_toml)
+                                decode, read_toml)
 
 
 
@@ -207,9 +207,10 @@ def _read_seed(folder: Path, name: str, stamp: tuple, errors: ErrorList) -> tupl
     if cached and cached[0] == stamp:
         return cached[1], cached[2]
     path = folder / name
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
     before = len(errors.items)
-    text = read_text(path, errors)
+    text = decode(path, raw, errors)
     if len(errors.items) == before:
         _SEEDS[key] = (stamp, text, digest)
     return text, digest

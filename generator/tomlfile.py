@@ -87,7 +87,11 @@ class TomlDoc:
 
 def read_text(path: Path, errors: ErrorList) -> str | None:
     """Read UTF-8 strictly; a bad byte is an error with its line, never replaced."""
-    raw = path.read_bytes()
+    return decode(path, path.read_bytes(), errors)
+
+
+def decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
+    """The bytes read from `path` as strict UTF-8 (see read_text)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

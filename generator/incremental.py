@@ -60,22 +60,17 @@ class Builder:
             raise
         rendered: list[str] = []
         pages = render_plan(site, specs, self.pages, self.env, rendered)
+        if self.files is None:
+            return self._write_all(site, pages)
         try:
-            if self.files is None:
-                files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
-            else:
-                changes = {f"assets/{name}": data for name, data in self.index.changes(site).items()}
+            changes = {f"assets/{name}": data for name, data in self.index.changes(site).items()}
         except BaseException:
             self.index = SearchIndex()  # it may be half updated
             raise
-        previous, self.pages = self.pages, pages
-        if self.files is None:
-            write_site(files, self.out, self.root)
-            self.files = files
-            return f"{len(files)} files written"
         changes |= asset_files()
         changes |= {name: pages[name][1] for name in rendered}
-        changes |= dict.fromkeys(previous.keys() - pages.keys())
+        changes |= dict.fromkeys(self.pages.keys() - pages.keys())
+        self.pages = pages
         try:
             written, removed = self.sync(changes)
         except BaseException:
@@ -83,6 +78,17 @@ class Builder:
             raise
         return (f"{len(rendered)} pages rendered, {len(written)} of {len(self.files)} files changed"
                 + (f", {len(removed)} removed" if removed else ""))
+
+    def _write_all(self, site, pages: dict[str, tuple]) -> str:
+        """The first build, or the one after a failed write: the whole site, swapped in at once."""
+        try:
+            files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
+        except BaseException:
+            self.index = SearchIndex()  # it may be half updated
+            raise
+        write_site(files, self.out, self.root)
+        self.files, self.pages = files, pages
+        return f"{len(files)} files written"
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
         """Apply changes (None: remove) to site/ and self.files, writing only files whose bytes differ;

@@ -200,8 +200,8 @@ class Planner:
         for position in changed:
             old, new = self.facts[position], article_facts(site.articles[position])
             self.facts[position] = new
-            home |= old.listing != new.listing
             if old.listing != new.listing:
+                home = True
                 relink |= self.linkers.get(new.listing[0], set())
             for section in self._sections_of(old) | self._sections_of(new):
                 if self._entry(old, section) != self._entry(new, section):
@@ -248,27 +248,20 @@ class Planner:
                                 values=lambda: {"article": article, "rows": article_rows(article)}) for lang in LANGS)
 
     def _plan_section(self, site: Site, section: tuple[str, str]) -> None:
+        """A topic's or an entity's pages. A topic's summary shows on its first page only, so later
+        pages' keys hold just its id; an entity's facts show on every page."""
         kind, name = section
         entries = [(site.articles[p], self._entry(self.facts[p], section)) for p in self.members[section]]
-        size, specs = site.settings.per_page, []
-        if kind == "topic":
-            self.counts[section] = sum(len(entry[1]) for _, entry in entries)
-            topic = site.topic(name)
-            for pager, groups in paginate(entries, size, f"topics/{name}/"):
-                key = (topic if pager.number == 1 else name, pager, tuple(entry for _, entry in groups))
-                values = lambda topic=topic, pager=pager, groups=groups: {
-                    "topic": topic, "pager": pager, "groups": [(a, [x for x, _ in e[1]]) for a, e in groups]}
-                specs += [self._spec("topic.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
-                          for lang in LANGS]
-        else:
-            self.counts[section] = sum(len(entry[2]) for _, entry in entries)
-            entity = site.entity(name)
-            for pager, groups in paginate(entries, size, f"entities/{name}/"):
-                key = (entity, pager, tuple(entry for _, entry in groups))
-                values = lambda entity=entity, pager=pager, groups=groups: {
-                    "entity": entity, "pager": pager, "entries": entity_entries(entity.id, groups)}
-                specs += [self._spec("entity.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
-                          for lang in LANGS]
+        self.counts[section] = sum(len(entry[-1]) for _, entry in entries)  # the passages end every entry
+        subject = site.topic(name) if kind == "topic" else site.entity(name)
+        folder, template = ("topics", "topic.html") if kind == "topic" else ("entities", "entity.html")
+        specs = []
+        for pager, groups in paginate(entries, site.settings.per_page, f"{folder}/{name}/"):
+            shown = subject if kind == "entity" or pager.number == 1 else name
+            key = (shown, pager, tuple(entry for _, entry in groups))
+            values = lambda pager=pager, groups=groups: {kind: subject, "pager": pager, **_group_values(kind, name, groups)}
+            specs += [self._spec(template, lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
+                      for lang in LANGS]
         self.sections[section] = specs
 
     def _plan_home(self, site: Site) -> None:
@@ -311,11 +304,13 @@ def plan(site: Site, base_path: str, env: Environment | None = None) -> list[Pag
     return Planner().plan(site, base_path, env or make_env())
 
 
-def entity_entries(entity: str, entries) -> list[tuple[Article, bool, list]]:
-    """(article, whether its note lists the entity, [(block, parts with the names marked)])"""
-    return [(article, about, [(block, split_parts(text, 0, [Mention(block, s, e, entity) for s, e in spans]))
-                              for block, text, spans in passages])
-            for article, (_, about, passages) in entries]
+def _group_values(kind: str, name: str, groups) -> dict:
+    """What topic.html and entity.html read of their page's articles (see Facts)."""
+    if kind == "topic":
+        return {"groups": [(article, [annotation for annotation, _ in passages]) for article, (_, passages) in groups]}
+    return {"entries": [(article, about, [(block, split_parts(text, 0, [Mention(block, s, e, name) for s, e in spans]))
+                                          for block, text, spans in passages])
+                        for article, (_, about, passages) in groups]}
 
 
 def render_site(site: Site, base_path: str) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
 from generator.render import TEMPLATES
-from generator.write import write_site
+from generator.write import check_output, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +63,11 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
     started = time.perf_counter()
+    out = out or root / "site"
+    check_output(out, root)  # before any work: a refused --out is the first thing to hear
     site = load_site(root)
     files = site_files(site, base_url)
-    write_site(files, out or root / "site", root)
+    write_site(files, out, root)
     pages = sum(name.endswith(".html") for name in files)
     return BuildResult(site, pages, len(files), time.perf_counter() - started)
 

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from pathlib import Path
 
 from generator.build import build, check
-from generator.errors import ContentErrors
-from generator.scaffold import ScaffoldError, scaffold
-from generator.write import OutputError
+from generator.errors import ContentErrors, describe
+from generator.load import BASE_URL
+from generator.scaffold import scaffold
+
+INTERRUPTED = 130
+"""Exit code after Ctrl-C, as shells report a process that SIGINT ended."""
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="digest", description="Build the annotated bilingual digest.")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder (default: the current folder)")
+    p.add_argument("--debug", action="store_true", help="show Python's traceback when something fails")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="write the site (default: site/)")
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
-    b.add_argument("--base-url", help="absolute URL or path the site is published at (overrides content/digest.toml)")
+    b.add_argument("--base-url", type=base_url, help="absolute URL or path the site is published at (overrides content/digest.toml)")
     check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild and reload on every save")
@@ -37,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--serve-inner", action="store_true", help=argparse.SUPPRESS)
     return p
+
+
+def base_url(value: str) -> str:
+    if not BASE_URL.match(value):
+        raise argparse.ArgumentTypeError(f"'{value}' is neither an absolute URL like https://example.org/digest/ "
+                                         "nor a path like /digest/")
+    return value
 
 
 def report(errors: list[str], as_json: bool = False, stats: dict | None = None) -> int:
@@ -69,39 +81,61 @@ def run_check(root: Path, as_json: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every failure ends as `path:line: message` lines and exit code 1 (130 after
+    Ctrl-C), never a traceback, unless --debug asks for one."""
     args = parser().parse_args(argv)
     root = args.root.resolve()
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
     try:
-        if args.command == "bench":
-            from generator import bench
-
-            if args.serve_inner:
-                print(json.dumps(bench.serve_latency_here(root)))
-                return 0
-            if args.serve:
-                figures = bench.serve_latency(root, args.articles)
-                print(json.dumps(figures, indent=1) if args.json else bench.serve_report(figures))
-                if not args.search:
-                    return 0
-            rows = bench.run(root, [int(n) for n in args.sizes.split(",")])
-            print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
-            return 0
-        if args.command == "serve":
-            from generator.serve import serve
-
-            return serve(root, port=args.port, host=args.host, open_browser=args.open)
-        if args.command == "new":
-            note = scaffold(root, args.seed)
-            print(f"wrote {note.relative_to(root)}; fill it in, then run digest check")
-            return 0
-        if args.command == "check":
-            return run_check(root, args.format == "json")
-        result = build(root, args.out, args.base_url)
+        return run(args, root)
     except ContentErrors as errors:
-        return report([str(e) for e in errors.errors])
-    except (OutputError, ScaffoldError) as error:
-        print(f"digest: {error}", file=sys.stderr)
-        return 2
-    out = (args.out or root / "site")
+        if args.debug:
+            raise
+        return report([str(e) for e in errors.errors], getattr(args, "format", "text") == "json")
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("\ninterrupted; nothing was changed", file=sys.stderr)
+        return INTERRUPTED
+    except Exception as error:
+        if args.debug:
+            raise
+        for line in describe(error, root):
+            print(line, file=sys.stderr)
+        return 1
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace, root: Path) -> int:
+    if args.command == "bench":
+        from generator import bench
+
+        if args.serve_inner:
+            print(json.dumps(bench.serve_latency_here(root)))
+            return 0
+        if args.serve:
+            figures = bench.serve_latency(root, args.articles)
+            print(json.dumps(figures, indent=1) if args.json else bench.serve_report(figures))
+            if not args.search:
+                return 0
+        rows = bench.run(root, [int(n) for n in args.sizes.split(",")])
+        print(json.dumps(rows, indent=1) if args.json else bench.report(rows))
+        return 0
+    if args.command == "serve":
+        from generator.serve import serve
+
+        return serve(root, port=args.port, host=args.host, open_browser=args.open)
+    if args.command == "new":
+        note = scaffold(root, args.seed)
+        print(f"wrote {note.relative_to(root)}; fill it in, then run digest check")
+        return 0
+    if args.command == "check":
+        return run_check(root, args.format == "json")
+    out = args.out or root / "site"
+    result = build(root, out, args.base_url)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s → {out}")
     return 0

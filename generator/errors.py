@@ -54,3 +54,33 @@ class ErrorList:
     def raise_if_any(self) -> None:
         if self.items:
             raise ContentErrors(self.items)
+
+
+class PathError(Exception):
+    """A problem with one file or folder that is not content: printed as `path: message`."""
+
+    def __init__(self, path: Path | str, message: str):
+        self.path, self.message = str(path), message
+        super().__init__(f"{path}: {message}")
+
+
+class OutputError(PathError):
+    """The output folder is somewhere the build must never write, or it cannot be written."""
+
+
+def describe(exc: BaseException, root: Path) -> list[str]:
+    """Any failure as `path[:line]: message` lines, never a traceback: what `digest` prints and
+    what the preview's overlay shows. Errors nobody foresaw say so and point to --debug."""
+    if isinstance(exc, ContentErrors):
+        return [str(e) for e in exc.errors]
+    if isinstance(exc, PathError):
+        return [str(exc)]
+    if isinstance(exc, OSError):
+        where = ErrorList(root).display(exc.filename) if exc.filename else "digest"
+        return [f"{where}: {exc.strerror or exc}" + (f" (errno {exc.errno})" if exc.errno else "")]
+    if isinstance(exc, RecursionError):
+        return ["digest: an input is nested too deeply to read (see the file named by digest check)"]
+    if isinstance(exc, MemoryError):
+        return ["digest: out of memory"]
+    return [f"digest: internal error: {type(exc).__name__}: {exc}; this is a bug in digest: "
+            "run the same command with --debug and report what it prints"]

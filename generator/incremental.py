@@ -12,15 +12,14 @@ build`. A build that fails raises before anything is written.
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
 from pathlib import Path
 
 from generator.build import asset_files, base_path, load_site, output_files
 from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
 from generator.render import make_env
-from generator.write import check_output, write_site
+from generator.errors import OutputError
+from generator.write import OutputLock, check_output, remove_empty_folders, replace_file, shown, write_site
 
 
 class Builder:
@@ -86,25 +85,26 @@ class Builder:
         except BaseException:
             self.index = SearchIndex()  # it may be half updated
             raise
-        write_site(files, self.out, self.root)
+        write_site(files, self.out, self.root, wait=True)
         self.files, self.pages = files, pages
         return f"{len(files)} files written"
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
         """Apply changes (None: remove) to site/ and self.files, writing only files whose bytes differ;
-        each file is replaced by rename, so no reader ever sees half of one."""
-        check_output(self.out, self.root)
+        each file is replaced by rename, so no reader ever sees half of one. Folders left empty by a
+        removal (an article's old URL after a slug change) go too."""
+        out = check_output(self.out, self.root)
         written = [name for name, data in changes.items() if data is not None and self.files.get(name) != data]
         removed = [name for name, data in changes.items() if data is None and name in self.files]
-        for name in written:
-            target = self.out / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".digest-")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(changes[name])
-            os.replace(temp, target)
-            self.files[name] = changes[name]
-        for name in removed:
-            (self.out / name).unlink(missing_ok=True)
-            del self.files[name]
+        with OutputLock(out, wait=True):
+            for name in written:
+                try:
+                    replace_file(out / name, changes[name])
+                except OSError as exc:
+                    raise OutputError(f"{shown(out, self.root)}/{name}", f"could not be written: {exc.strerror or exc}") from exc
+                self.files[name] = changes[name]
+            for name in removed:
+                (out / name).unlink(missing_ok=True)
+                del self.files[name]
+                remove_empty_folders((out / name).parent, out)
         return sorted(written), sorted(removed)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.clean import clean, detect_lang
+from generator.errors import ErrorList, PathError
 from generator.i18n import parse_dateline
+from generator.tomlfile import decode
 
 
-class ScaffoldError(Exception):
-    """The seed cannot be scaffolded (not found, or it has a note already)."""
+class ScaffoldError(PathError):
+    """The seed cannot be scaffolded (not found, not text, or it has a note already)."""
 
 
 def _quote(text: str) -> str:
@@ -26,15 +28,17 @@ def find_seed(root: Path, seed: str) -> Path:
     for path in candidates:
         if path.is_file() and path.resolve().parent == folder.resolve():
             return path.resolve()
-    raise ScaffoldError(f"no seed '{seed}' in seeds/ (give the file name, e.g. seeds/005_….txt)")
+    raise ScaffoldError(seed, "is not a seed file in seeds/ of this project; give the file name, e.g. seeds/005_….txt")
 
 
 def scaffold(root: Path, seed: str) -> Path:
     path = find_seed(root, seed)
     note = root / "content" / "notes" / f"{path.stem}.toml"
     if note.exists():
-        raise ScaffoldError(f"{note.relative_to(root)} exists already; edit it (digest new never overwrites)")
-    text = path.read_text(encoding="utf-8")
+        raise ScaffoldError(note.relative_to(root), "exists already; edit it (digest new never overwrites)")
+    errors = ErrorList(root)
+    text = decode(path, path.read_bytes(), errors)
+    errors.raise_if_any()
     first = clean(text, "fa")
     lang = detect_lang(first.blocks)
     cleaned = clean(text, lang)

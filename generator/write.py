@@ -1,47 +1,265 @@
-"""Stage 7: put the rendered files on disk, all or nothing.
+"""Stage 7: put the rendered files on disk, all or nothing, and only where that is safe.
 
-Everything is written into a fresh folder beside the output, which then
-replaces the old output by rename. Any failure before the swap removes the
-new folder and leaves the previous site byte-identical.
+The output folder must be missing, empty, or one a previous build marked as its own (MARKER):
+never the project, one of its source folders, a parent of them, a file or a symbolic link.
+Everything is written into a fresh folder beside the output, which then takes the old one's
+place in one atomic exchange (renameat2 on Linux; two renames elsewhere, with the old site put
+back by the next build if one was killed in between). A lock beside the output keeps two builds
+apart, and each build first removes what killed builds left behind.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
+from generator.errors import OutputError
 
-class OutputError(Exception):
-    """The output folder is somewhere the build must never write."""
-
-
-def check_output(out: Path, root: Path) -> None:
-    """The output may not be, contain or lie inside the project's source folders."""
-    out, root = out.resolve(), root.resolve()
-    for protected in (root / "seeds", root / "content", root / "templates", root / "generator"):
-        if out.is_relative_to(protected) or protected.is_relative_to(out):
-            raise OutputError(f"refusing to write the site into {out}: it would overwrite project files; choose another --out")
+MARKER = ".digest-build"
+"""A small file at the root of every site the build writes: only such a folder is ever replaced."""
+MARKER_TEXT = b"This folder was written by digest build, which replaces it whole on the next build.\n"
+PROTECTED = (".git", "seeds", "content", "templates", "tests", "generator")
+"""The project's own folders, besides the project itself: never output, inside output, or around it."""
 
 
-def write_site(files: dict[str, bytes], out: Path, root: Path) -> None:
-    check_output(out, root)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+class BuildLocked(OutputError):
+    """Another build is writing the same output."""
+
+
+def shown(path: Path, root: Path) -> str:
+    """A path as the user typed it: relative to the project where it lies inside it."""
     try:
-        for name in sorted(files):
-            target = fresh / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[name])
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            os.rename(out, old / out.name)
-            os.rename(fresh, out)
-            shutil.rmtree(old)
-        else:
-            os.rename(fresh, out)
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+def check_output(out: Path, root: Path) -> Path:
+    """The absolute output folder, or OutputError saying why it may not be one."""
+    absolute = Path(os.path.abspath(out))
+    name = shown(absolute, Path(os.path.abspath(root)))
+    if absolute.is_symlink():
+        raise OutputError(name, "is a symbolic link; the build writes only a real folder, so that it can never "
+                                "delete what a link points to (remove the link or choose another --out)")
+    out, root = absolute.resolve(), root.resolve()
+    for protected in (root, *(root / p for p in PROTECTED)):
+        what = "the project folder" if protected == root else f"the project's {protected.name}"
+        if out == protected or protected.is_relative_to(out):
+            raise OutputError(name, f"{'is' if out == protected else 'holds'} {what}; refusing to write the site "
+                                    "there: choose another --out, such as site/")
+        if protected != root and out.is_relative_to(protected):
+            raise OutputError(name, f"is inside {what}; refusing to write the site there: choose another --out, such as site/")
+    if out.exists() and not out.is_dir():
+        raise OutputError(name, "is a file, not a folder; refusing to replace it: choose another --out")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise OutputError(name, f"is a folder that digest build did not write (it has no {MARKER} file); refusing "
+                                "to replace it: choose a missing or empty folder, or delete this one yourself")
+    return absolute
+
+
+class OutputLock:
+    """An exclusive lock on one output folder: `.{name}.lock` beside it, holding the owner's pid.
+
+    The file is removed on release; whoever takes the lock checks that the file they locked is
+    still the one at that path, so a release racing with a new build cannot let two in."""
+
+    def __init__(self, out: Path, wait: bool = False):
+        self.path = out.parent / f".{out.name}.lock"
+        self.wait = wait
+        self.fd: int | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                owner = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+                os.close(fd)
+                raise BuildLocked(self.path.parent / self.path.name.removeprefix(".").removesuffix(".lock"),
+                                  f"a build is already running (pid {owner}); wait for it to finish") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        finally:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def readable_mode(directory: bool) -> int:
+    """0755 for folders and 0644 for files (less what the umask takes away): a web server running
+    as another user must be able to read the site."""
+    return (0o777 if directory else 0o666) & ~_umask()
+
+
+def write_file(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write bytes to `target` (which does not exist yet, or is replaced by rename)."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, mode or readable_mode(False))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Replace one file of a live site by rename, so that no reader ever sees half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".digest-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(temp, readable_mode(False))
+        os.replace(temp, target)
     except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
+        Path(temp).unlink(missing_ok=True)
         raise
+
+
+def remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove `folder` and its parents up to (not including) `top` while they are empty."""
+    while folder != top and folder.is_relative_to(top):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or gone
+            return
+        folder = folder.parent
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder the build wrote, even where a reader made part of it read-only."""
+
+    def retry(function, name, _exc):
+        parent = os.path.dirname(name)
+        os.chmod(parent, os.stat(parent).st_mode | stat.S_IRWXU)
+        if os.path.isdir(name) and not os.path.islink(name):
+            os.chmod(name, os.stat(name).st_mode | stat.S_IRWXU)
+            shutil.rmtree(name)
+        else:
+            function(name)
+
+    shutil.rmtree(path, onerror=retry)
+
+
+def _exchange_function():
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return None
+    function = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+    if function is not None:
+        function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    return function
+
+
+_RENAMEAT2 = _exchange_function()
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where the system cannot."""
+    if _RENAMEAT2 is None:
+        return False
+    if _RENAMEAT2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Folders that killed or failed builds of `out` left beside it: ours by name and by marker."""
+    found = []
+    for prefix in (f".{out.name}-new-", f".{out.name}-old-"):
+        for path in sorted(out.parent.glob(prefix + "*")):
+            if path.is_dir() and not path.is_symlink() and ((path / MARKER).is_file() or not any(path.iterdir())):
+                found.append(path)
+    return found
+
+
+def recover(out: Path) -> None:
+    """Put back a previous site a killed build had moved aside, then remove every other leftover."""
+    old = [p for p in leftovers(out) if p.name.startswith(f".{out.name}-old-") and (p / MARKER).is_file()]
+    if not out.exists() and old:
+        os.rename(old[-1], out)
+    for path in leftovers(out):
+        remove_tree(path)
+
+
+def write_tree(files: dict[str, bytes], folder: Path, display: str) -> None:
+    """Write every file below `folder`; an OS error names the file as it will be in the site."""
+    made = {folder}
+    for name in sorted(files):
+        target = folder / name
+        try:
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            write_file(target, files[name])
+        except OSError as exc:
+            raise OutputError(f"{display}/{name}", f"could not be written: {exc.strerror or exc}") from exc
+
+
+def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = False) -> None:
+    """Write the site into `out`, replacing a previous build's output in one step."""
+    out = check_output(out, root)
+    display = shown(out, root.resolve())
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(shown(out.parent, root.resolve()), f"could not be created: {exc.strerror or exc}") from exc
+    with OutputLock(out, wait=wait):
+        recover(out)
+        check_output(out, root)  # a leftover put back is ours, but look again
+        try:
+            fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+        except OSError as exc:
+            raise OutputError(shown(out.parent, root.resolve()), f"no new folder can be made here: {exc.strerror or exc}") from exc
+        try:
+            os.chmod(fresh, readable_mode(True))
+            write_file(fresh / MARKER, MARKER_TEXT)
+            write_tree(files, fresh, display)
+            _swap(fresh, out)
+        except BaseException:
+            if fresh.exists():
+                remove_tree(fresh)
+            raise
+        if fresh.exists():
+            try:
+                remove_tree(fresh)  # the old site; the new one is in place, so a failure here is only a leftover
+            except OSError:
+                pass
+
+
+def _swap(fresh: Path, out: Path) -> None:
+    """Put `fresh` at `out`; the old output ends up at `fresh` (or gone, if there was none)."""
+    if not out.exists():
+        os.rename(fresh, out)
+    elif not exchange(fresh, out):
+        aside = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.rename(out, aside)  # replaces the empty folder
+        os.rename(fresh, out)
+        os.rename(aside, fresh)

@@ -152,7 +152,7 @@ def test_failure_while_writing_leaves_the_previous_site(project, monkeypatch):
 
 @pytest.mark.parametrize("out", ["content", "seeds", ".", "content/site"])
 def test_build_refuses_to_write_over_inputs(project, capsys, out):
-    assert main(["--root", str(project), "build", "--out", str(project / out)]) == 2
+    assert main(["--root", str(project), "build", "--out", str(project / out)]) == 1
     assert "refusing to write the site" in capsys.readouterr().err
 
 

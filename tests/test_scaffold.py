@@ -31,11 +31,11 @@ def test_scaffold_for_a_seed_without_headline_or_date(project, capsys):
 
 def test_scaffold_never_overwrites(project, capsys):
     before = (project / NOTE.format("002_bf67f3b841684d33")).read_bytes()
-    assert main(["--root", str(project), "new", "seeds/002_bf67f3b841684d33.txt"]) == 2
-    assert "exists already; edit it (digest new never overwrites)" in capsys.readouterr().err
+    assert main(["--root", str(project), "new", "seeds/002_bf67f3b841684d33.txt"]) == 1
+    assert "content/notes/002_bf67f3b841684d33.toml: exists already; edit it (digest new never overwrites)" in capsys.readouterr().err
     assert (project / NOTE.format("002_bf67f3b841684d33")).read_bytes() == before
 
 
 def test_scaffold_needs_a_seed_in_seeds(project, capsys):
-    assert main(["--root", str(project), "new", "nowhere.txt"]) == 2
-    assert "no seed 'nowhere.txt' in seeds/" in capsys.readouterr().err
+    assert main(["--root", str(project), "new", "nowhere.txt"]) == 1
+    assert capsys.readouterr().err == "nowhere.txt: is not a seed file in seeds/ of this project; give the file name, e.g. seeds/005_….txt\n"

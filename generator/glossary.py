@@ -12,7 +12,9 @@ from pathlib import Path
 from generator.errors import ErrorList
 from generator.links import split_passage
 from generator.model import Entity, Event
-from generator.tomlfile import Tables, bilingual, check_bilingual, check_id, check_known, check_table, read_toml
+from generator.textnorm import normalize
+from generator.tomlfile import (Tables, bilingual, check_bilingual, check_id, check_known, check_not_reserved, check_table,
+                                read_toml)
 
 ENTITY_KINDS = ("person", "place", "organisation", "outlet", "agreement", "event", "object")
 ENTITY_SPEC = {"id": str, "kind": str, "latin": str, "fa": str, "ar": str, "aliases": list, "editor_spellings": list,
@@ -35,12 +37,17 @@ _ENTITIES: dict[Path, tuple] = {}
 unchanged the very same Entity objects come back, so everything keyed on them is reused."""
 
 
-def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ...]:
+def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[tuple[Entity, ...], frozenset | None]:
+    """The entries, and the ids the glossary declares (also those of entries with other mistakes, so
+    that notes naming them get no false errors); None when the file could not be read at all."""
     path = root / "content" / "glossary.toml"
     doc, tables = read_table_list(path, "entity", errors, docs)
+    if doc is None and path.exists():
+        return (), None
+    declared = frozenset(t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str))
     cached = _ENTITIES.get(path)
     if doc is not None and cached and cached[0] is doc:
-        return cached[1]
+        return cached[1], declared
     before = len(errors.items)
     entities, seen = [], {}
     for i, item in enumerate(tables):
@@ -58,10 +65,25 @@ def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[Entity, ..
                            f"editor spelling '{spelling}' is not one of this entry's fa, ar or aliases")
         entities.append(Entity(item["id"], item["kind"], bilingual(item), item["latin"], tuple(item.get("aliases", ())),
                                bilingual(item.get("role")), tuple(item.get("editor_spellings", ()))))
+    check_spellings_unique(doc, tables, entities, errors)
     if doc is not None and len(errors.items) == before:
         _ENTITIES[path] = (doc, tuple(entities))
-        return _ENTITIES[path][1]
-    return tuple(entities)
+        return _ENTITIES[path][1], declared
+    return tuple(entities), declared
+
+
+def check_spellings_unique(doc, tables: list, entities: list[Entity], errors: ErrorList) -> None:
+    """A spelling (as search and mention-finding see it) names one entry only: otherwise a name in
+    the text would link to either, depending on the order of the file."""
+    lines = {item["id"]: doc.line("entity", i, "id") for i, item in enumerate(tables)
+             if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    owner: dict[str, Entity] = {}
+    for entity in entities:
+        for spelling in entity.spellings:
+            first = owner.setdefault(normalize(spelling).strip(), entity)
+            if first is not entity:
+                errors.add(doc.path, lines[entity.id], f"the spelling '{spelling}' of '{entity.id}' is also a spelling of "
+                           f"'{first.id}' (line {lines[first.id]}); a name can belong to one entry only")
 
 
 def load_timeline(root: Path, entity_ids: set, errors: ErrorList, docs: list) -> tuple[Event, ...]:
@@ -72,6 +94,7 @@ def load_timeline(root: Path, entity_ids: set, errors: ErrorList, docs: list) ->
         if not check_table(doc, item, ("event", i), EVENT_SPEC, errors, required=("id", "start", "title", "passages")):
             continue
         check_id(doc, ("event", i, "id"), item["id"], "event id", seen, errors)
+        check_not_reserved(doc, ("event", i, "id"), item["id"], "event id", errors)
         check_bilingual(doc, item["title"], ("event", i, "title"), errors)
         if "note" in item:
             check_bilingual(doc, item["note"], ("event", i, "note"), errors)

@@ -19,8 +19,10 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from hijridate import Gregorian
+from hijridate import Gregorian, Hijri
+from hijridate.ummalqura import GREGORIAN_RANGE
 
+from generator import TEMPLATES
 from generator.textnorm import normalize
 
 DIGITS = {
@@ -28,7 +30,7 @@ DIGITS = {
     "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
 }
 TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "templates" / "locale"
+LOCALE_DIR = TEMPLATES / "locale"
 
 
 def local_digits(value, lang: str) -> str:
@@ -48,6 +50,32 @@ def hijri(date: dt.date, lang: str = "ar") -> str:
 
 def gregorian(date: dt.date, lang: str) -> str:
     return local_digits(format_date(date, "d MMMM y", locale=lang), lang)
+
+
+SHOWN_RANGE = (dt.date(*GREGORIAN_RANGE[0]), dt.date(*GREGORIAN_RANGE[1]))
+"""Dates the site can show in all three calendars: the Umm al-Qura tables of hijridate
+cover 1 Muharram 1343 to 30 Dhu al-Hijjah 1500."""
+
+
+def date_problem(date: dt.date) -> str | None:
+    """Why a date cannot be shown on the site, with a hint when it looks typed in another calendar."""
+    first, last = SHOWN_RANGE
+    if first <= date <= last:
+        return None
+    message = (f"{date.isoformat()} is outside {first.isoformat()} – {last.isoformat()}, the years the site can show "
+               "in the Hijri calendar (Umm al-Qura)")
+    guesses = []
+    for calendar, convert in (("Solar Hijri (Jalali)", lambda: jdatetime.date(date.year, date.month, date.day).togregorian()),
+                              ("Lunar Hijri", lambda: dt.date(*Hijri(date.year, date.month, date.day).to_gregorian().datetuple()))):
+        try:
+            meant = convert()
+        except (ValueError, OverflowError):
+            continue
+        if first <= meant <= last:
+            guesses.append(f"if you typed a {calendar} date, write {meant.isoformat()}")
+    if guesses:
+        message += "; dates are written in the Gregorian calendar: " + ", or ".join(guesses)
+    return message
 
 
 def dates(date: dt.date, lang: str) -> tuple[str, str]:

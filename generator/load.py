@@ -18,7 +18,7 @@ from generator.errors import ErrorList
 from generator.model import ANNOTATION_KINDS, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
-                                decode, read_toml)
+                                check_not_reserved, decode, inside_project, read_bytes, read_text, read_toml)
 
 
 
@@ -82,6 +82,10 @@ class Content:
     """Every content file as read, for checks that need their lines (references, spellings)."""
 
 
+BASE_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
+"""Where the site is published: an absolute URL or a path, ending anywhere."""
+
+
 # --- settings -------------------------------------------------------------------------------
 
 def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]:
@@ -98,17 +102,18 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     if isinstance(per_page, int) and not 5 <= per_page <= 500:
         errors.add(path, doc.line("per_page"), f"per_page is {per_page}; choose a number of articles per page from 5 to 500")
     for key in ("title", "description"):
-        if key in doc.data:
+        if isinstance(doc.data.get(key), dict):
             check_bilingual(doc, doc.data[key], (key,), errors)
     topics = []
-    for topic_id, names in doc.data.get("topics", {}).items():
+    vocabulary = doc.data.get("topics", {})
+    for topic_id, names in vocabulary.items() if isinstance(vocabulary, dict) else ():
         check_id(doc, ("topics", topic_id), topic_id, "topic id", {}, errors)
         check_bilingual(doc, names, ("topics", topic_id), errors)
         topics.append(Topic(topic_id, bilingual(names if isinstance(names, dict) else {})))
-    if "topics" in doc.data and not topics:
+    if isinstance(vocabulary, dict) and not topics:
         errors.add(path, doc.line("topics"), "the topic vocabulary is empty; add [topics.military] and the others")
     base_url = doc.data.get("base_url", "/")
-    if isinstance(base_url, str) and not re.match(r"^(https?://[^/\s]+)?/\S*$", base_url):
+    if isinstance(base_url, str) and not BASE_URL.match(base_url):
         errors.add(path, doc.line("base_url"), "base_url must be an absolute URL like https://example.org/digest/ or a path like /digest/")
     settings = Settings(bilingual(doc.data.get("title")), bilingual(doc.data.get("description")),
                         str(base_url), tuple(topics), per_page if isinstance(per_page, int) else PER_PAGE)
@@ -166,34 +171,40 @@ def scan(folder: Path, suffix: str, changed: set[str] | None = None) -> list[tup
 
 # --- seeds ----------------------------------------------------------------------------------
 
-def load_seeds(root: Path, errors: ErrorList, changed: set[str] | None = None) -> dict[str, str]:
-    """Seeds are verbatim sources: each must still match seeds/SHA256SUMS."""
+def load_seeds(root: Path, errors: ErrorList, changed: set[str] | None = None) -> tuple[dict[str, str], set[str]]:
+    """Seeds are verbatim sources: each must still match seeds/SHA256SUMS.
+    Returns the seeds read (stem → text) and the stems of every seed file, read or not."""
     folder = root / "seeds"
     sums_path = folder / "SHA256SUMS"
-    sums = {}
+    sums: dict[str, tuple[str, int]] | None = {}
     if sums_path.exists():
-        for number, line in enumerate(sums_path.read_text(encoding="utf-8").splitlines(), start=1):
+        listing = read_text(sums_path, errors)
+        for number, line in enumerate((listing or "").splitlines(), start=1):
             if line.strip():
                 digest, _, name = line.partition("  ")
                 sums[name.strip()] = (digest.strip(), number)
+        sums = sums if listing is not None else None  # unreadable: its error is the one to fix first
     else:
         errors.add(sums_path, 0, "missing: list every seed's sha256 here (sha256sum *.txt > SHA256SUMS)")
-    seeds = {}
+    seeds, present = {}, set()
     for name, stamp in scan(folder, ".txt", changed):
+        present.add(name.removesuffix(".txt"))
         text, digest = _read_seed(folder, name, stamp, errors)
-        if name not in sums:
+        if sums is None or not digest:
+            pass
+        elif name not in sums:
             errors.add(folder / name, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {name} >> SHA256SUMS)")
         elif digest != sums[name][0]:
             errors.add(folder / name, 0, "no longer matches seeds/SHA256SUMS: seeds are never edited; restore it "
                        "(git checkout -- seeds/) and put corrections in the note instead")
         if text is not None:
             seeds[name.removesuffix(".txt")] = text
-    for name, (_, number) in sums.items():
-        if name.removesuffix(".txt") not in seeds and not (folder / name).exists():
+    for name, (_, number) in (sums or {}).items():
+        if name.removesuffix(".txt") not in present:
             errors.add(sums_path, number, f"lists {name}, which is not in seeds/")
-    if not seeds:
+    if not present:
         errors.add(folder, 0, "no seed articles (*.txt) found")
-    return seeds
+    return seeds, present
 
 
 _SEEDS: dict[str, tuple] = {}
@@ -207,7 +218,9 @@ def _read_seed(folder: Path, name: str, stamp: tuple, errors: ErrorList) -> tupl
     if cached and cached[0] == stamp:
         return cached[1], cached[2]
     path = folder / name
-    raw = path.read_bytes()
+    raw = read_bytes(path, errors)
+    if raw is None:
+        return None, ""
     digest = hashlib.sha256(raw).hexdigest()
     before = len(errors.items)
     text = decode(path, raw, errors)
@@ -260,9 +273,7 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         if not check_table(doc, item, ("annotations", i), ANNOTATION_SPEC, errors, required=("id", "exact", "note")):
             continue
         check_id(doc, ("annotations", i, "id"), item["id"], "annotation id", seen, errors)
-        if re.match(r"^(p\d+|note-.*)$", item["id"]):
-            errors.add(path, doc.line("annotations", i, "id"), f"annotation id '{item['id']}' is reserved for the page's "
-                       "paragraph and note anchors (p1, p2…, note-…); choose another")
+        check_not_reserved(doc, ("annotations", i, "id"), item["id"], "annotation id", errors)
         if not item["exact"].strip():
             errors.add(path, doc.line("annotations", i, "exact"), "exact is empty; quote the passage the note is about")
         check_bilingual(doc, item["note"], ("annotations", i, "note"), errors, required=())
@@ -304,19 +315,25 @@ def _validated_note(folder: Path, name: str, stamp: tuple, topics: frozenset, en
     return note
 
 
-def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, errors: ErrorList,
-               changed: set[str] | None = None) -> dict[str, Note]:
+def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, entities: frozenset | None,
+               errors: ErrorList, changed: set[str] | None = None) -> dict[str, Note]:
+    """Every note, validated. `present`: stems of all seed files, including those that could not be
+    read (their own error is reported; their notes wait). `entities` None: the glossary could not be
+    read, so entity ids are not checked (each would be a false error)."""
     folder = root / "content" / "notes"
-    notes = {}
+    notes, failed = {}, False
     for name, stamp in scan(folder, ".toml", changed):
         stem = name.removesuffix(".toml")
-        if stem not in seeds:
+        if stem not in present:
             errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
+            continue
+        if stem not in seeds:
             continue
         note = _validated_note(folder, name, stamp, topics, entities, errors)
         if note is not None:
             notes[stem] = note
-    for stem in seeds:
+        failed |= note is None
+    for stem in present:
         if stem not in notes and not (folder / f"{stem}.toml").exists():
             errors.add(folder / f"{stem}.toml", 0, f"missing: seeds/{stem}.txt needs a note (see content/README.md)")
     by_slug: dict[str, Note] = {}
@@ -327,7 +344,7 @@ def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, 
                        f"duplicate slug '{note.slug}', also used by {errors.display(first.doc.path)}:{first.doc.line('slug')}")
         by_slug.setdefault(note.slug, note)
     for note in notes.values():
-        if any(r not in by_slug for r in note.related):
+        if not failed and any(r not in by_slug for r in note.related):
             check_known(note.doc, ("related",), [r for r in note.related if r != note.slug], by_slug.keys(),
                         "related article slug", errors)
         if note.slug in note.related:
@@ -338,15 +355,17 @@ def load_notes(root: Path, seeds: dict, topics: frozenset, entities: frozenset, 
 def load(root: Path, changed: set[str] | None = None) -> Content:
     """Read everything; raise ContentErrors listing every problem found. `changed`: see scan."""
     errors = ErrorList(root)
+    for folder in (root / "seeds", root / "content", root / "content" / "notes", root / "content" / "topics"):
+        inside_project(folder, errors)  # a folder linked from elsewhere is refused before anything in it is read
+    errors.raise_if_any()
     docs: list[TomlDoc] = []
     settings, _ = load_settings(root, errors)
-    seeds = load_seeds(root, errors, changed)
-    entities = load_glossary(root, errors, docs)
+    seeds, present = load_seeds(root, errors, changed)
+    entities, entity_ids = load_glossary(root, errors, docs)
     if settings is None:
         errors.raise_if_any()
     settings = load_topic_summaries(root, settings, errors, docs)
-    entity_ids = frozenset(e.id for e in entities)
-    notes = load_notes(root, seeds, frozenset(t.id for t in settings.topics), entity_ids, errors, changed)
+    notes = load_notes(root, seeds, present, frozenset(t.id for t in settings.topics), entity_ids, errors, changed)
     events = load_timeline(root, entity_ids, errors, docs)
     errors.raise_if_any()
     docs += [note.doc for note in notes.values()]

@@ -19,11 +19,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from generator import TEMPLATES
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import ref_path, split_passage
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|@|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 

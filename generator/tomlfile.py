@@ -9,17 +9,26 @@ no bidi control characters, no unknown or missing keys.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import TEMPLATES
 from generator.errors import ErrorList
+from generator.i18n import date_problem
 from generator.model import LANGS, Bilingual
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_LENGTH = 80
+"""Ids become file and folder names (and URLs): well under every file system's 255-byte limit."""
 BILINGUAL = {"fa": str, "ar": str}
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\x80-\x9f]")
+"""Invisible characters no editor means to type: bidi embeddings, overrides and isolates, C1 controls
+(tomllib itself refuses C0 controls)."""
+BOM = "\ufeff"
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r'^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\'))*)\s*=')
 _TOML_ERR_LINE = re.compile(r"\(at line (\d+), column \d+\)")
@@ -85,18 +94,47 @@ class TomlDoc:
         return line + (1 if "\n" in value and opens_alone else 0) + value[:at].count("\n")
 
 
+def inside_project(path: Path, errors: ErrorList) -> bool:
+    """Inputs are read only from inside the project: a symbolic link leading out of it is an error
+    naming the link (load checks the folders themselves once)."""
+    if not os.path.islink(path):
+        return True
+    target = os.path.realpath(path)
+    if Path(target).is_relative_to(os.path.realpath(errors.root)):
+        return True
+    errors.add(path, 0, f"is a symbolic link to {target}, outside the project; digest reads only files inside "
+               "the project: copy the file in instead")
+    return False
+
+
+def read_bytes(path: Path, errors: ErrorList) -> bytes | None:
+    """A file's bytes, or None with an error naming the file and the system's reason."""
+    if not inside_project(path, errors):
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        errors.add(path, 0, f"cannot be read: {exc.strerror or exc}")
+        return None
+
+
 def read_text(path: Path, errors: ErrorList) -> str | None:
     """Read UTF-8 strictly; a bad byte is an error with its line, never replaced."""
-    return decode(path, path.read_bytes(), errors)
+    raw = read_bytes(path, errors)
+    return None if raw is None else decode(path, raw, errors)
 
 
 def decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
-    """The bytes read from `path` as strict UTF-8 (see read_text)."""
+    """The bytes read from `path` as strict UTF-8 (see read_text), without a byte order mark:
+    some editors write one, and it is no part of the text."""
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.add(path, line, "is not valid UTF-8 here; save the file as UTF-8")
+        legacy = raw.decode("cp1256", errors="replace")
+        arabic = sum("\u0600" <= ch <= "\u06ff" for ch in legacy)
+        hint = " (it looks like Windows-1256: iconv -f cp1256 -t utf-8)" if arabic > len(legacy) // 4 else ""
+        errors.add(path, line, f"is not valid UTF-8 here; save the file as UTF-8{hint}")
         return None
 
 
@@ -105,7 +143,11 @@ _PARSED: dict[Path, tuple] = {}
 
 
 def read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        errors.add(path, 0, f"cannot be read: {exc.strerror}")
+        return None
     stamp = (stat.st_size, stat.st_mtime_ns)
     cached = _PARSED.get(path)
     if cached and cached[0] == stamp:
@@ -132,6 +174,9 @@ def _read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
         message = _TOML_ERR_LINE.sub("", str(exc)).strip()
         errors.add(path, int(found.group(1)) if found else 0, f"is not valid TOML: {message}")
         return None
+    except RecursionError:
+        errors.add(path, 1, "nests arrays or tables too deeply to read; no content file needs more than a few levels")
+        return None
     return TomlDoc(path, data, _key_lines(text), text)
 
 
@@ -141,7 +186,7 @@ class Tables(list):
     """Schema marker: a list of tables, written as [[name]] sections."""
 
 
-TYPE_NAMES = {Tables: "[[tables]]", str: "text in quotes", list: "a list like [\"a\", \"b\"]", dict: "a table",
+TYPE_NAMES = {Tables: "[[tables]]", str: "text in quotes", int: "a whole number like 20", list: "a list like [\"a\", \"b\"]", dict: "a table",
               dt.date: "a date like 2023-09-05", bool: "true or false"}
 
 
@@ -165,13 +210,16 @@ def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: E
                 errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be written as [[{key}]] sections")
                 ok = False
             continue
-        if expected is dt.date and isinstance(value, dt.datetime):
+        if expected is dt.date and isinstance(value, dt.datetime) or expected is int and isinstance(value, bool):
             value = None
-        if not isinstance(value, expected) or (expected is dt.date and value is None):
+        if not isinstance(value, expected) or value is None:
             errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be {TYPE_NAMES[expected]}")
             ok = False
         elif expected is list and not all(isinstance(v, str) for v in value):
             errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be a list of texts in quotes")
+            ok = False
+        elif expected is dt.date and date_problem(value):
+            errors.add(doc.path, doc.line(*keypath, key), f"'{key}': {date_problem(value)}")
             ok = False
     for key in required:
         if key not in table:
@@ -180,9 +228,10 @@ def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: E
     return ok
 
 
-def bilingual(table: dict | None) -> Bilingual:
-    table = table or {}
-    return Bilingual(fa=table.get("fa", "").strip(), ar=table.get("ar", "").strip())
+def bilingual(table) -> Bilingual:
+    """The fa and ar texts of a table; what is not text (reported by check_bilingual) reads as empty."""
+    table = table if isinstance(table, dict) else {}
+    return Bilingual(*(table[lang].strip() if isinstance(table.get(lang), str) else "" for lang in LANGS))
 
 
 def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, errors: ErrorList) -> None:
@@ -190,9 +239,33 @@ def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, er
     line = doc.line(*keypath)
     if not SLUG.match(value):
         errors.add(doc.path, line, f"{what} '{value}' must be lower-case latin letters, digits and hyphens")
+    elif len(value) > ID_LENGTH:
+        errors.add(doc.path, line, f"{what} '{value[:20]}…' is {len(value)} characters long; keep it to {ID_LENGTH} at most "
+                   "(it becomes a file name and a URL)")
     if value in seen:
         errors.add(doc.path, line, f"duplicate {what} '{value}' (first at line {seen[value]})")
     seen.setdefault(value, line)
+
+
+RESERVED_ID = re.compile(r"^(p\d+|note-.*)$")
+"""Ids the article page gives its paragraphs (p1, p2…) and notes (note-…)."""
+TEMPLATE_ID = re.compile(r'\sid="([a-z0-9-]+)"')
+
+
+@functools.lru_cache(maxsize=4)
+def template_ids(templates: Path) -> frozenset[str]:
+    """The fixed ids the templates give their elements (main, summary-title…): an annotation or
+    event id equal to one would duplicate it and take over its links (the skip link's #main)."""
+    return frozenset(found for path in templates.glob("*.html")
+                     for found in TEMPLATE_ID.findall(path.read_text(encoding="utf-8")))
+
+
+def check_not_reserved(doc: TomlDoc, keypath: tuple, value: str, what: str, errors: ErrorList) -> None:
+    """Annotation and event ids become HTML ids on pages that have ids of their own."""
+    fixed = template_ids(TEMPLATES)
+    if value in fixed or RESERVED_ID.match(value):
+        errors.add(doc.path, doc.line(*keypath), f"{what} '{value}' is reserved by the pages; choose another (reserved: "
+                   f"p1, p2…, note-…, {', '.join(sorted(fixed))})")
 
 
 def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:
@@ -202,8 +275,9 @@ def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, requ
     check_table(doc, table, keypath, BILINGUAL, errors, required=required)
 
 
-def check_known(doc: TomlDoc, keypath: tuple, values, known: set, what: str, errors: ErrorList) -> None:
-    """Every value must be one of `known` (topic ids, entity ids, slugs)."""
-    for value in values:
+def check_known(doc: TomlDoc, keypath: tuple, values, known: set | None, what: str, errors: ErrorList) -> None:
+    """Every value must be one of `known` (topic ids, entity ids, slugs); None: the file that declares
+    them could not be read, and its own error is the one to report."""
+    for value in values if known is not None else ():
         if value not in known:
             errors.add(doc.path, doc.line(*keypath), f"unknown {what} '{value}'; known: {', '.join(sorted(known)) or 'none'}")

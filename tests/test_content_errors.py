@@ -126,10 +126,12 @@ def test_glossary_spelling_found_nowhere(project, capsys):
                         "correct it, or list it in editor_spellings if it is the editor's own")
 
 
-def test_reserved_annotation_id(project, capsys):
-    line = edit(project, NOTE_000, 'id = "lukin"', 'id = "p3"')
+@pytest.mark.parametrize("reserved", ["p3", "note-x", "main", "summary-title"])
+def test_reserved_annotation_id(project, capsys, reserved):
+    line = edit(project, NOTE_000, 'id = "lukin"', f'id = "{reserved}"')
     code, lines = check(project, capsys)
-    assert lines[0].startswith(f"{NOTE_000}:{line}: annotation id 'p3' is reserved for the page's paragraph and note anchors")
+    assert lines[0].startswith(f"{NOTE_000}:{line}: annotation id '{reserved}' is reserved by the pages; choose another "
+                               "(reserved: p1, p2…, note-…, articles-title, main, ")
 
 
 def test_timeline_event_ending_before_it_starts(project, capsys):

@@ -7,6 +7,8 @@ note, every related article exists.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from generator.anchor import anchor, find_mentions, spelling_hits
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList
@@ -15,7 +17,7 @@ from generator.links import Targets, check_refs
 from generator.load import Content, Note
 from generator.memo import ByIdentity
 from generator.model import Article, PubDate, Site, Source
-from generator.textnorm import normalize
+from generator.textnorm import character_name, hidden_characters, normalize
 
 
 def _check_date(note: Note, dateline: str, errors: ErrorList) -> None:
@@ -30,8 +32,29 @@ def _check_date(note: Note, dateline: str, errors: ErrorList) -> None:
                    f"not {note.published.isoformat()}; correct date.published or mark it inferred")
 
 
+HIDDEN_WHY = {"\u202a": "an embedding", "\u202b": "an embedding", "\u202c": "a bidi control",
+              "\u202d": "an override", "\u202e": "an override", "\ufeff": "a byte order mark inside the text"}
+
+
+def _check_hidden(note: Note, seed_text: str, errors: ErrorList) -> None:
+    """Each hidden character the note has not accepted for removal, once, where it first occurs."""
+    first, count = {}, Counter()
+    for line, column, ch in hidden_characters(seed_text):
+        if ch not in note.cut.remove:
+            first.setdefault(ch, (line, column))
+            count[ch] += 1
+    seed = errors.root / "seeds" / f"{note.seed}.txt"
+    for ch, (line, column) in first.items():
+        why = HIDDEN_WHY.get(ch) or ("an isolate without its pair" if "\u2066" <= ch <= "\u2069" else "a control character")
+        more = f" (and {count[ch] - 1} more times)" if count[ch] > 1 else ""
+        errors.add(seed, line, f"{character_name(ch)}{more}: {why}, invisible, which would reorder or garble the text "
+                   f"on the page; the seed stays as it is: add \"U+{ord(ch):04X}\" to cut.remove_characters in "
+                   f"{errors.display(note.doc.path)} to leave it out", column)
+
+
 def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) -> Article | None:
     path = note.doc.path
+    _check_hidden(note, seed_text, errors)
 
     def report(key: str, message: str) -> None:
         errors.add(path, note.doc.line("cut", key), f"cut.{key}: {message}")

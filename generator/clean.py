@@ -94,6 +94,8 @@ def _block(line: str) -> Block:
 
 def clean(text: str, lang: str, cut: CutSpec = CutSpec(), report: Report = lambda key, msg: None) -> Cleaned:
     """Turn a seed's text into a Cleaned article; `report` hears about cut quotes that do not fit."""
+    if cut.remove:
+        text = text.translate(dict.fromkeys(map(ord, cut.remove)))
     lines = [tidy(line, lang) for line in text.splitlines()]
     meta = []
     for line in lines:

@@ -20,10 +20,12 @@ class ContentError:
     """1-based line number; 0 when the problem concerns the whole file."""
     message: str
     """What is wrong and what to do about it."""
+    column: int = 0
+    """1-based column (characters) where it helps: invisible characters."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
+        return f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class ContentErrors(Exception):
@@ -41,8 +43,8 @@ class ErrorList:
         self.root = root
         self.items: list[ContentError] = []
 
-    def add(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(ContentError(self.display(path), line, message))
+    def add(self, path: Path | str, line: int, message: str, column: int = 0) -> None:
+        self.items.append(ContentError(self.display(path), line, message, column))
 
     def display(self, path: Path | str) -> str:
         path = Path(path)

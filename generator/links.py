@@ -22,7 +22,10 @@ from generator.tomlfile import TomlDoc
 
 REF = re.compile(r"^@(?:entity/(?P<entity>[a-z0-9-]+)|timeline(?:#(?P<event>[a-z0-9-]+))?"
                  r"|(?P<slug>[a-z0-9-]+)(?:#(?P<anchor>[a-z0-9-]+))?)$")
-MARKDOWN_REF = re.compile(r"\]\((@[^)\s]*)\)")
+MARKDOWN_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
+                           r"|^ {0,3}(\[)[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
+"""Where Markdown text links: inline links and images, autolinks, and link reference definitions."""
+EXTERNAL = re.compile(r"^(https?://[^/\s]|mailto:\S)", re.IGNORECASE)
 
 
 def ref_path(ref: str, lang: str) -> str | None:
@@ -46,7 +49,8 @@ def split_passage(ref: str) -> tuple[str, str] | None:
 
 
 def find_refs(doc: TomlDoc):
-    """Yield (line, ref) for every reference in a content file: in Markdown text and in lists."""
+    """Yield (line, destination) for every reference in a content file, in lists, and every link
+    destination in its Markdown text; an image yields its destination behind a "!"."""
 
     def walk(value, keypath):
         if isinstance(value, dict):
@@ -59,8 +63,9 @@ def find_refs(doc: TomlDoc):
                 else:
                     yield from walk(item, keypath + (index,))
         elif isinstance(value, str):
-            for found in MARKDOWN_REF.finditer(value):
-                yield doc.line_in_value(keypath, value, found.start()), found.group(1)
+            for found in MARKDOWN_LINK.finditer(value):
+                image, destination = found.group(1) or "", found.group(2) or found.group(3) or found.group(5)
+                yield doc.line_in_value(keypath, value, found.start()), image + destination
 
     yield from walk(doc.data, ())
 
@@ -74,7 +79,15 @@ def check_refs(docs, targets: Targets, errors: ErrorList) -> None:
     _REFS.keep_only(docs)
     for doc in docs:
         for line, ref in _REFS.get(doc, lambda d: list(find_refs(d))):
-            if not REF.match(ref):
+            if ref.startswith("!"):
+                errors.add(doc.path, line, f"'{ref[1:]}' is an image; editors' text shows no images (they would appear as "
+                           "text): link to it with a full https:// address instead")
+            elif not ref.startswith("@"):
+                if not EXTERNAL.match(ref):
+                    errors.add(doc.path, line, f"'{ref}' is not a link the digest can keep: its pages are linked with "
+                               "@slug, @slug#annotation-id, @entity/id or @timeline#event-id, other sites with a full "
+                               "https:// address")
+            elif not REF.match(ref):
                 errors.add(doc.path, line, f"'{ref}' is not a reference: write @slug, @slug#annotation-id, "
                            "@entity/id or @timeline#event-id")
             elif ref not in targets:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ErrorList
+from generator.textnorm import HIDDEN
 from generator.model import ANNOTATION_KINDS, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
@@ -44,6 +45,8 @@ class CutSpec:
     start: str = ""
     end: str = ""
     drop: tuple[str, ...] = ()
+    remove: frozenset[str] = frozenset()
+    """Hidden characters of the seed (see clean.HIDDEN) the editor has seen and wants off the page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,15 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         if isinstance(data["summary"], dict) and isinstance(data["summary"].get(lang), str) and not data["summary"][lang].strip():
             errors.add(path, doc.line("summary", lang), f"summary.{lang} is empty: write the summary in this language")
     cut = data.get("cut", {})
-    check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list}, errors)
+    check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list, "remove_characters": list}, errors)
+    remove = set()
+    for code in cut.get("remove_characters", ()) if isinstance(cut.get("remove_characters"), list) else ():
+        found = re.fullmatch(r"U\+([0-9A-Fa-f]{4,6})", code) if isinstance(code, str) else None
+        ch = chr(int(found.group(1), 16)) if found and int(found.group(1), 16) <= 0x10FFFF else ""
+        if not HIDDEN.match(ch):
+            errors.add(path, doc.line("cut", "remove_characters"), f"cut.remove_characters: '{code}' is not a hidden "
+                       "character that may be removed; list control and bidi characters as \"U+202E\"")
+        remove.add(ch)
     annotations = []
     seen = {}
     for i, item in enumerate(data.get("annotations", [])):
@@ -293,7 +304,7 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         inferred=bool(date.get("inferred", False)), reason=bilingual(date.get("reason")),
         topics=tuple(data["topics"]), entities=tuple(data.get("entities", ())), related=tuple(data.get("related", ())),
         summary=bilingual(data["summary"]),
-        cut=CutSpec(cut.get("start", ""), cut.get("end", ""), tuple(cut.get("drop", ()))),
+        cut=CutSpec(cut.get("start", ""), cut.get("end", ""), tuple(cut.get("drop", ())), frozenset(remove)),
         annotations=tuple(annotations),
     )
 

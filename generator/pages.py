@@ -19,13 +19,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from jinja2 import Environment, meta
+from jinja2 import Environment, TemplateSyntaxError, meta
 
 from generator.i18n import LOCALE_DIR
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
 from generator.render import (TEMPLATES, article_rows, event_passages, make_env, name_example, relative_root, render_page,
-                              search_strings, split_parts)
+                              search_strings, split_parts, template_failure)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class PageSpec:
     root: str
     key: tuple
     values: Callable[[], dict]
+    source: str = ""
+    """The content file the page shows, named when its template fails (an article's note)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,10 @@ def template_versions(env: Environment) -> dict[str, str]:
             current = todo.pop()
             if current not in seen and current in sources:
                 seen.add(current)
-                todo += _references(env, sources[current])
+                try:
+                    todo += _references(env, sources[current], current)
+                except TemplateSyntaxError as exc:
+                    raise template_failure(exc, current) from exc
         digest = hashlib.sha256(catalogs.encode())
         for used in sorted(seen):
             digest.update(used.encode() + b"\0" + sources[used].encode())
@@ -124,8 +129,8 @@ def template_versions(env: Environment) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=256)
-def _references(env: Environment, source: str) -> tuple[str, ...]:
-    return tuple(name for name in meta.find_referenced_templates(env.parse(source)) if name)
+def _references(env: Environment, source: str, name: str) -> tuple[str, ...]:
+    return tuple(used for used in meta.find_referenced_templates(env.parse(source, name)) if used)
 
 
 class Planner:
@@ -237,15 +242,16 @@ class Planner:
         kind, name = section
         return (facts.by_topic if kind == "topic" else facts.by_entity).get(name)
 
-    def _spec(self, template, lang, path, key=(), file=None, root=None, values=dict) -> PageSpec:
+    def _spec(self, template, lang, path, key=(), file=None, root=None, values=dict, source="") -> PageSpec:
         shared, versions = self.context[0], self.context[1]
         return PageSpec(template, lang, path, file or path + "index.html", relative_root(path) if root is None else root,
-                        (shared, versions[template], lang, key), values)
+                        (shared, versions[template], lang, key), values, source)
 
     def _article_pages(self, site: Site, article: Article, facts: Facts) -> tuple[PageSpec, ...]:
         key = (article, tuple(self._listing(slug) for slug in facts.links))
         return tuple(self._spec("article.html", lang, f"{lang}/articles/{article.slug}/", key=key,
-                                values=lambda: {"article": article, "rows": article_rows(article)}) for lang in LANGS)
+                                values=lambda: {"article": article, "rows": article_rows(article)},
+                                source=f"content/notes/{article.seed}.toml") for lang in LANGS)
 
     def _plan_section(self, site: Site, section: tuple[str, str]) -> None:
         """A topic's or an entity's pages. A topic's summary shows on its first page only, so later
@@ -331,7 +337,10 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
         if old is not None and (old[0] is spec.key or old[0] == spec.key):
             pages[spec.file] = old
         else:
-            html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
+            try:
+                html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
+            except Exception as exc:
+                raise template_failure(exc, spec.template, "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
             pages[spec.file] = (spec.key, html.encode("utf-8"))
             if rendered is not None:
                 rendered.append(spec.file)

@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import functools
 import re
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator import TEMPLATES
+from generator.errors import ContentError, ContentErrors
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import ref_path, split_passage
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
-SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|@|\.{0,2}/|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|@|\.{0,2}/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+"""Links the renderer keeps (validation refuses all but @references and https/mailto; this is the
+second line of defence): never javascript: and the like, never //host, which leaves the site."""
 
 
 def isolate(text: str) -> Markup:
@@ -257,6 +261,20 @@ def search_strings(lang: str) -> dict:
         "failed": t.gettext("The search index could not be loaded."),
         "languages": {other: t.gettext("in %(language)s") % {"language": language_name(other, lang)} for other in LANGS},
     }
+
+
+def template_failure(exc: Exception, template: str, rendering: str = "") -> ContentErrors:
+    """An exception raised in a template, as the error an editor can act on: the template's file and
+    line (Jinja puts template lines into the traceback), what went wrong, and the page being rendered."""
+    line = getattr(exc, "lineno", None) if isinstance(exc, TemplateSyntaxError) else None
+    name = getattr(exc, "name", None) or template if isinstance(exc, TemplateSyntaxError) else template
+    if line is None:
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if Path(frame.filename).is_relative_to(TEMPLATES):
+                name, line = Path(frame.filename).relative_to(TEMPLATES).as_posix(), frame.lineno
+    what = getattr(exc, "message", None) or str(exc)
+    where = f" (while rendering {rendering})" if rendering else ""
+    return ContentErrors([ContentError(f"{TEMPLATES.name}/{name}", line or 0, f"{type(exc).__name__}: {what}{where}")])
 
 
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:

@@ -116,6 +116,39 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", folded)
 
 
+# --- hidden characters in seeds ---------------------------------------------------------------
+
+HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Characters a seed may carry that no reader should get: C0 and C1 controls (not tab or line ends),
+bidi embeddings and overrides (they reorder the text around them), bidi isolates when unpaired,
+and a byte order mark inside the text. ZWNJ, ZWJ, LRM, RLM and ALM are text and always kept."""
+ISOLATE_OPEN, ISOLATE_CLOSE = "\u2066\u2067\u2068", "\u2069"
+CONTROL_NAMES = {"\x00": "NULL", "\x07": "BELL", "\x08": "BACKSPACE", "\x1b": "ESCAPE", "\x7f": "DELETE"}
+
+
+def character_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, CONTROL_NAMES.get(ch, 'CONTROL CHARACTER'))}"
+
+
+def hidden_characters(text: str):
+    """Yield (line, column, character) of each hidden character in a seed (see HIDDEN); paired
+    isolates on one line (LRI … PDI) are text direction done right and are not reported."""
+    if not HIDDEN.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        found, opened = [], []
+        for column, ch in enumerate(line, start=1):
+            if ch in ISOLATE_OPEN:
+                opened.append((column, ch))
+            elif ch == ISOLATE_CLOSE and opened:
+                opened.pop()
+            elif HIDDEN.match(ch):
+                found.append((column, ch))
+        for column, ch in sorted(found + opened):
+            yield number, column, ch
+
+
 # --- words for search ------------------------------------------------------------------------
 
 PREFIXES = ("وال", "بال", "کال", "فال", "لل", "ال")

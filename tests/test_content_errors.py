@@ -140,13 +140,20 @@ def test_timeline_event_ending_before_it_starts(project, capsys):
     assert lines[0] == "content/timeline.toml:" + str(line) + ": end 1949-07-27 is before start 1950-06-25"
 
 
-def test_check_finds_links_that_lead_nowhere(project, capsys):
-    edit(project, NOTE_000, 'about.fa = """\n', 'about.fa = """\n[پیوند](../no-such-article/) و [بند](#p99) ')
+@pytest.mark.parametrize("link", ["../no-such-article/", "#p99", "//evil.example/x", "javascript:alert(1)", "page.html"])
+def test_links_that_leave_the_digest_are_errors_at_their_line(project, capsys, link):
+    line = edit(project, NOTE_000, 'about.fa = """\n', f'about.fa = """\n\n[پیوند]({link}) ') + 2
     code, lines = check(project, capsys)
     assert code == 1
-    page = "fa/articles/kim-to-visit-russia-september-2023/index.html"
-    assert f"(rendered) {page}: ../no-such-article/ → no such file (fa/articles/no-such-article/index.html)" in lines
-    assert f"(rendered) {page}: #p99 → no element with id \"p99\"" in lines
+    assert lines == [f"{NOTE_000}:{line}: '{link}' is not a link the digest can keep: its pages are linked with @slug, "
+                     "@slug#annotation-id, @entity/id or @timeline#event-id, other sites with a full https:// address",
+                     "1 error; nothing was written."]
+
+
+def test_images_are_errors_at_their_line(project, capsys):
+    line = edit(project, "content/topics/economic.toml", 'summary.fa = """\n', 'summary.fa = """\n![نقشه](missing.png) ')
+    code, lines = check(project, capsys)
+    assert f"content/topics/economic.toml:{line + 1}: 'missing.png' is an image; editors' text shows no images" in lines[0]
 
 
 def test_check_speaks_json_for_tools(project, capsys):

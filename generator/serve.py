@@ -6,26 +6,32 @@ events come from watchdog (inotify) instead, debounced into one rebuild per burs
 
 A failed rebuild never replaces the last good site: pages keep being served, and every page
 shows an overlay with the errors until the next good build. Requests whose Host header is not
-this server's are refused (DNS rebinding).
+this server's, and livereload sockets opened from another Origin, are refused (DNS rebinding, and
+pages elsewhere reading the preview). On a wildcard address (--host 0.0.0.0 or ::) a browser may
+name the machine by any of its addresses, so any Host and Origin are accepted and the startup
+warning says the protection is off; on a specific address only that address, the machine's
+host names and, if it is a loopback address, the localhost names are.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
 import os
+import socket
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import ioloop, web
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.errors import ContentErrors
+from generator.errors import describe
 from generator.incremental import Builder
 from generator.render import TEMPLATES
 
@@ -33,6 +39,8 @@ DEBOUNCE_S = 0.03
 IDLE_S = 5.0
 """After this long without a rebuild, memory left by earlier builds is collected (Builder.collect)."""
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
+WILDCARDS = ("0.0.0.0", "::", "")
+"""Addresses that listen on every interface: clients reach them under names the server cannot know."""
 WATCHED = ("seeds", "content", "templates")
 """What serve watches: the project's inputs and the templates the generator renders with."""
 OVERLAY_TITLE = {"fa": "ساخت سایت با خطا روبه‌رو شد؛ آخرین نسخه‌ی سالم نمایش داده می‌شود",
@@ -57,12 +65,11 @@ class Preview:
         self.last_reload_at = 0.0
         self.loop: ioloop.IOLoop | None = None
         self.idle: threading.Timer | None = None
+        self.hosts = allowed_hosts(host, port)
 
-    def allowed_hosts(self) -> set[str]:
-        names = {self.host}
-        if self.host in ("127.0.0.1", "localhost", "::1"):
-            names |= {"127.0.0.1", "localhost", "[::1]"}
-        return names | {f"{name}:{self.port}" for name in names}
+    def accepts(self, host: str) -> bool:
+        """Whether a Host header (or an Origin's host[:port]) names this server."""
+        return self.hosts is None or host.lower() in self.hosts
 
     def rebuild(self, changed: set[str] | None = None) -> None:
         with self.lock:
@@ -71,12 +78,9 @@ class Preview:
                 result = self.builder.build(changed)
                 self.errors = []
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s: {result}")
-            except ContentErrors as errors:
-                self.errors = [str(e) for e in errors.errors]
+            except Exception as error:  # the server survives anything the content, templates or disk do
+                self.errors = describe(error, self.root)
                 self.log("\n".join(self.errors) + f"\n{len(self.errors)} error(s); still serving the last good site")
-            except Exception:  # the server must survive anything the content or templates do
-                self.errors = [traceback.format_exc(limit=3).strip()]
-                self.log(self.errors[0] + "\nstill serving the last good site")
             self.rebuilds += 1
         if self.loop:
             self.loop.add_callback(self.reload)
@@ -106,16 +110,45 @@ class Preview:
                 f'<p>{OVERLAY_HINT[lang]}</p></div>')
 
 
+def is_loopback(host: str) -> bool:
+    """Only a loopback address may also be reached as localhost; any other name is someone else's."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bracketed(host: str) -> str:
+    """An IPv6 address as a Host header or URL writes it."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def allowed_hosts(host: str, port: int) -> set[str] | None:
+    """The Host header values (lower case) that name a server listening on host; None on a wildcard address (any)."""
+    if host in WILDCARDS:
+        return None
+    if is_loopback(host):
+        names = {host, "127.0.0.1", "localhost", "::1"}
+    else:
+        names = {host, socket.gethostname(), socket.getfqdn()}
+    names = {bracketed(name).lower() for name in names}
+    return names | {f"{name}:{port}" for name in names}
+
+
 class GuardedMixin:
     preview: Preview
 
     def prepare(self):
-        if self.request.host not in self.preview.allowed_hosts():
+        if not self.preview.accepts(self.request.host):
             raise web.HTTPError(403, reason="unexpected Host header")
 
 
 class ReloadSocket(GuardedMixin, LiveReloadHandler):
-    """livereload's websocket, behind the Host check."""
+    """livereload's websocket, behind the Host and Origin checks."""
+
+    def check_origin(self, origin: str) -> bool:
+        """livereload accepts any Origin; a page from elsewhere must not learn when the preview changes."""
+        return self.preview.accepts(urlsplit(origin).netloc)
 
 
 class ReloadScript(GuardedMixin, LiveReloadJSHandler):
@@ -126,19 +159,22 @@ class SiteHandler(GuardedMixin, web.RequestHandler):
     """The last good site, with livereload's script and, after a failed rebuild, the error overlay."""
 
     def get(self, path: str):
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in path):  # C0, DEL, C1: no file has them
+            raise web.HTTPError(400, reason="control character in path")
         site = self.preview.out
-        target = (site / path).resolve()
-        if not target.is_relative_to(site.resolve()):
-            raise web.HTTPError(404)
-        if target.is_dir():
-            if not path.endswith("/") and path:
-                self.redirect("/" + path + "/")
-                return
-            target = target / "index.html"
-        status = 200
-        if not target.is_file():
+        try:
+            target = (site / path).resolve()
+            if not target.is_relative_to(site.resolve()):
+                raise web.HTTPError(404)
+            if target.is_dir():
+                if not path.endswith("/") and path:
+                    self.redirect("/" + path + "/")
+                    return
+                target = target / "index.html"
+            status, data = 200, target.read_bytes()
+        except (OSError, ValueError):  # not there, or a name the file system refuses (too long, say)
             status, target = 404, site / "404.html"
-        data = target.read_bytes() if target.is_file() else b"not found"
+            data = target.read_bytes() if target.is_file() else b"not found"
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
             text = data.decode("utf-8")
@@ -221,7 +257,11 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: b
           out: Path | None = None, ready: threading.Event | None = None) -> int:
     out = out or root / "site"
     preview = Preview(root, out, host, port)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if preview.hosts is None:
+        print(f"warning: serving on {host}, every address of this machine: any Host header is accepted, so "
+              "DNS-rebinding protection is off; anyone who can reach this machine can read the preview; "
+              "only use it on a trusted network", file=sys.stderr)
+    elif not is_loopback(host):
         print(f"warning: serving on {host}: anyone who can reach this address can read the preview", file=sys.stderr)
     preview.rebuild()
     if preview.errors and not (out / "index.html").exists():
@@ -230,7 +270,7 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: b
     server = app.listen(port, address=host)
     preview.loop = ioloop.IOLoop.current()
     observer = watch(preview)
-    url = f"http://{host}:{port}/"
+    url = f"http://{bracketed(host)}:{port}/"
     print(f"serving {url} (watching {', '.join(WATCHED)}; Ctrl-C to stop)")
     if open_browser:
         import webbrowser

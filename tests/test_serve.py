@@ -1,17 +1,22 @@
 """`digest serve`: live reload that never lies, errors in the page, a server that survives."""
 
+import contextlib
 import hashlib
+import http.client
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from generator.build import build
+from generator.serve import allowed_hosts
 from tests.conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.browser
@@ -26,12 +31,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def running(tmp_path, *options):
+    """`digest serve` on a copy of the project, once it answers on 127.0.0.1."""
     project = copy_project(tmp_path / "project")
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(project), "serve", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(project), "serve", "--port", str(port),
+                                *options], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(100):
         try:
@@ -39,9 +45,46 @@ def server(tmp_path):
             break
         except OSError:
             time.sleep(0.1)
-    yield project, url, process
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield project, url, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path):
+    with running(tmp_path) as started:
+        yield started
+
+
+@pytest.fixture
+def wildcard_server(tmp_path):
+    with running(tmp_path, "--host", "0.0.0.0") as started:
+        yield started
+
+
+def stop(process) -> str:
+    """Ctrl-C, then everything the server printed and logged."""
+    process.send_signal(signal.SIGINT)
+    return process.communicate(timeout=10)[0]
+
+
+def status(url: str, path: str, headers: dict | None = None) -> int:
+    """The status of GET path, sent as written (urllib would quote or refuse it)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def handshake(url: str, **headers) -> int:
+    """The status of a websocket handshake on /livereload: 101 accepted, 403 refused."""
+    return status(url, "/livereload", {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                                       "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", **headers})
 
 
 def edit(project: Path, old: str, new: str) -> None:
@@ -115,3 +158,43 @@ def test_serve_benchmark_runs_on_a_synthetic_project():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("30 articles") and len(lines) == 4
     assert all(line.rstrip().endswith(" ms") for line in lines[1:]), result.stdout
+
+
+def test_livereload_socket_refuses_a_foreign_origin(server):
+    _, url, _ = server
+    assert handshake(url, Origin="http://attacker.example") == 403
+    assert handshake(url, Origin=url.replace("127.0.0.1", "127.0.0.1.attacker.example")) == 403
+    assert handshake(url, Origin=url.rstrip("/")) == 101
+    assert handshake(url, Origin=url.replace("127.0.0.1", "localhost").rstrip("/")) == 101
+    assert handshake(url) == 101  # no Origin: not a browser
+
+
+def test_bad_paths_are_client_errors_not_tracebacks(server):
+    _, url, process = server
+    long_name = "a" * 5000
+    assert status(url, "/%00") == 400
+    assert status(url, "/fa/%01/") == 400
+    assert status(url, "/" + long_name) == 404
+    assert status(url, "/fa/" + long_name + "/index.html") == 404
+    assert status(url, "/fa/") == 200
+    log = stop(process)
+    assert "Traceback" not in log and " 500 " not in log, log[-3000:]
+    assert log.count("400 GET /%00 ") == 1 and log.count(f"404 GET /{long_name} ") == 1, log[-3000:]
+
+
+def test_wildcard_host_accepts_any_host_and_says_so(wildcard_server):
+    _, url, process = wildcard_server
+    elsewhere = f"192.0.2.7:{urllib.parse.urlsplit(url).port}"
+    assert status(url, "/fa/", {"Host": elsewhere}) == 200
+    assert handshake(url, Host=elsewhere, Origin=f"http://{elsewhere}") == 101
+    assert "DNS-rebinding protection is off" in stop(process)
+
+
+def test_allowed_hosts_follow_the_address():
+    assert allowed_hosts("0.0.0.0", 8000) is None and allowed_hosts("::", 8000) is None
+    loopback = allowed_hosts("127.0.0.1", 8000)
+    assert {"127.0.0.1:8000", "localhost:8000", "[::1]:8000", "localhost"} <= loopback
+    specific = allowed_hosts("192.0.2.7", 8000)
+    assert {"192.0.2.7:8000", f"{socket.gethostname().lower()}:8000", socket.getfqdn().lower()} <= specific
+    assert not {"127.0.0.1:8000", "[::1]:8000"} & specific
+    assert "[2001:db8::7]:8000" in allowed_hosts("2001:db8::7", 8000)

@@ -36,8 +36,9 @@ HIDDEN_WHY = {"\u202a": "an embedding", "\u202b": "an embedding", "\u202c": "a b
               "\u202d": "an override", "\u202e": "an override", "\ufeff": "a byte order mark inside the text"}
 
 
-def _check_hidden(note: Note, seed_text: str, errors: ErrorList) -> None:
-    """Each hidden character the note has not accepted for removal, once, where it first occurs."""
+def _check_hidden(note: Note, seed_text: str, errors: ErrorList) -> bool:
+    """Each hidden character the note has not accepted for removal, once, where it first occurs;
+    True if there was none (otherwise quotes that cross one would fail too: one cause, one error)."""
     first, count = {}, Counter()
     for line, column, ch in hidden_characters(seed_text):
         if ch not in note.cut.remove:
@@ -46,15 +47,17 @@ def _check_hidden(note: Note, seed_text: str, errors: ErrorList) -> None:
     seed = errors.root / "seeds" / f"{note.seed}.txt"
     for ch, (line, column) in first.items():
         why = HIDDEN_WHY.get(ch) or ("an isolate without its pair" if "\u2066" <= ch <= "\u2069" else "a control character")
-        more = f" (and {count[ch] - 1} more times)" if count[ch] > 1 else ""
+        more = f" (and {count[ch] - 1} more time{'s' if count[ch] > 2 else ''})" if count[ch] > 1 else ""
         errors.add(seed, line, f"{character_name(ch)}{more}: {why}, invisible, which would reorder or garble the text "
                    f"on the page; the seed stays as it is: add \"U+{ord(ch):04X}\" to cut.remove_characters in "
                    f"{errors.display(note.doc.path)} to leave it out", column)
+    return not first
 
 
 def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) -> Article | None:
     path = note.doc.path
-    _check_hidden(note, seed_text, errors)
+    if not _check_hidden(note, seed_text, errors):
+        return None
 
     def report(key: str, message: str) -> None:
         errors.add(path, note.doc.line("cut", key), f"cut.{key}: {message}")

@@ -102,7 +102,7 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     spec = {"base_url": str, "title": dict, "description": dict, "topics": dict, "per_page": int}
     check_table(doc, doc.data, (), spec, errors, required=("base_url", "title", "description", "topics"))
     per_page = doc.data.get("per_page", PER_PAGE)
-    if isinstance(per_page, int) and not 5 <= per_page <= 500:
+    if type(per_page) is int and not 5 <= per_page <= 500:
         errors.add(path, doc.line("per_page"), f"per_page is {per_page}; choose a number of articles per page from 5 to 500")
     for key in ("title", "description"):
         if isinstance(doc.data.get(key), dict):
@@ -119,7 +119,7 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     if isinstance(base_url, str) and not BASE_URL.match(base_url):
         errors.add(path, doc.line("base_url"), "base_url must be an absolute URL like https://example.org/digest/ or a path like /digest/")
     settings = Settings(bilingual(doc.data.get("title")), bilingual(doc.data.get("description")),
-                        str(base_url), tuple(topics), per_page if isinstance(per_page, int) else PER_PAGE)
+                        str(base_url), tuple(topics), per_page if type(per_page) is int else PER_PAGE)
     return settings, doc.data
 
 
@@ -245,6 +245,9 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
     if doc is None:
         return None
     data = doc.data
+    if not data:
+        errors.add(path, 0, f"is empty; start from the note that `digest new seeds/{path.stem}.txt` writes")
+        return None
     if not check_table(doc, data, (), NOTE_SPEC, errors, required=("slug", "lang", "topics", "source", "date", "summary")):
         return None
     check_id(doc, ("slug",), data["slug"], "slug", {}, errors)
@@ -339,6 +342,7 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
             errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
             continue
         if stem not in seeds:
+            failed = True  # its seed could not be read: that error comes first
             continue
         note = _validated_note(folder, name, stamp, topics, entities, errors)
         if note is not None:

@@ -131,11 +131,18 @@ def decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
         return raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        legacy = raw.decode("cp1256", errors="replace")
-        arabic = sum("\u0600" <= ch <= "\u06ff" for ch in legacy)
-        hint = " (it looks like Windows-1256: iconv -f cp1256 -t utf-8)" if arabic > len(legacy) // 4 else ""
+        hint = " (it looks like Windows-1256: iconv -f cp1256 -t utf-8)" if _looks_cp1256(raw) else ""
         errors.add(path, line, f"is not valid UTF-8 here; save the file as UTF-8{hint}")
         return None
+
+
+def _looks_cp1256(raw: bytes) -> bool:
+    """Mostly not UTF-8 at all, and Arabic letters when read as Windows-1256 (older Persian and
+    Arabic Windows editors save it): then say so, rather than only that one byte is wrong."""
+    high = sum(byte >= 0x80 for byte in raw)
+    broken = raw.decode("utf-8", errors="replace").count("\ufffd")
+    legacy = raw.decode("cp1256", errors="replace")
+    return broken * 4 > high and sum("\u0621" <= ch <= "\u06cc" for ch in legacy) * 2 > high
 
 
 _PARSED: dict[Path, tuple] = {}

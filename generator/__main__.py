@@ -2,6 +2,10 @@
 
 import sys
 
-from generator.cli import main
+try:
+    from generator.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python starts: as clean as Ctrl-C later
+    print("\ninterrupted; nothing was changed", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

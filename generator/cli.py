@@ -1,4 +1,7 @@
-"""The command line: a thin layer over generator.build."""
+"""The command line: a thin layer over generator.build.
+
+The stages are imported when a command runs, not when this module loads, so that Ctrl-C while
+Python is still starting up ends as cleanly as Ctrl-C during a build."""
 
 from __future__ import annotations
 
@@ -9,10 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from generator.build import build, check
 from generator.errors import ContentErrors, describe
-from generator.load import BASE_URL
-from generator.scaffold import scaffold
+from generator.model import BASE_URL
 
 INTERRUPTED = 130
 """Exit code after Ctrl-C, as shells report a process that SIGINT ended."""
@@ -64,6 +65,8 @@ def report(errors: list[str], as_json: bool = False, stats: dict | None = None) 
 
 
 def run_check(root: Path, as_json: bool) -> int:
+    from generator.build import check
+
     started = time.perf_counter()
     try:
         site, links = check(root)
@@ -130,11 +133,15 @@ def run(args: argparse.Namespace, root: Path) -> int:
 
         return serve(root, port=args.port, host=args.host, open_browser=args.open)
     if args.command == "new":
+        from generator.scaffold import scaffold
+
         note = scaffold(root, args.seed)
         print(f"wrote {note.relative_to(root)}; fill it in, then run digest check")
         return 0
     if args.command == "check":
         return run_check(root, args.format == "json")
+    from generator.build import build
+
     out = args.out or root / "site"
     result = build(root, out, args.base_url)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s → {out}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.errors import ErrorList
 from generator.textnorm import HIDDEN
-from generator.model import ANNOTATION_KINDS, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
+from generator.model import ANNOTATION_KINDS, BASE_URL, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 check_not_reserved, decode, inside_project, read_bytes, read_text, read_toml)
@@ -83,10 +83,6 @@ class Content:
     events: tuple[Event, ...]
     docs: tuple[TomlDoc, ...]
     """Every content file as read, for checks that need their lines (references, spellings)."""
-
-
-BASE_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
-"""Where the site is published: an absolute URL or a path, ending anywhere."""
 
 
 # --- settings -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ these dataclasses, render reads them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 LANGS = ("fa", "ar")
@@ -29,6 +30,8 @@ class Bilingual:
         return (self.get(lang), lang) if self.get(lang) else (self.get(other), other)
 
 
+BASE_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
+"""Where the site is published: an absolute URL or a path."""
 PER_PAGE = 20
 """Articles per page on listing pages, unless digest.toml sets per_page."""
 

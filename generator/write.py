@@ -10,12 +10,14 @@ apart, and each build first removes what killed builds left behind.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
 import fcntl
 import os
 import shutil
+import signal
 import stat
 import tempfile
 from pathlib import Path
@@ -70,22 +72,26 @@ class OutputLock:
     The file is removed on release; whoever takes the lock checks that the file they locked is
     still the one at that path, so a release racing with a new build cannot let two in."""
 
-    def __init__(self, out: Path, wait: bool = False):
+    def __init__(self, out: Path, wait: bool = False, display: str = ""):
         self.path = out.parent / f".{out.name}.lock"
         self.wait = wait
+        self.display = display or str(out)
+        """The output as the user named it, for messages."""
         self.fd: int | None = None
 
     def __enter__(self) -> OutputLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise OutputError(self.display, f"cannot be written: no lock file can be made beside it "
+                                                f"({exc.strerror or exc})") from exc
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
             except BlockingIOError:
                 owner = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
                 os.close(fd)
-                raise BuildLocked(self.path.parent / self.path.name.removeprefix(".").removesuffix(".lock"),
-                                  f"a build is already running (pid {owner}); wait for it to finish") from None
+                raise BuildLocked(self.display, f"a build is already running (pid {owner}); wait for it to finish") from None
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
             except FileNotFoundError:
@@ -150,7 +156,18 @@ def remove_empty_folders(folder: Path, top: Path) -> None:
 
 
 def remove_tree(path: Path) -> None:
-    """Delete a folder the build wrote, even where a reader made part of it read-only."""
+    """Delete a folder the build wrote, even where a reader made part of it read-only. Its marker
+    goes last, so that a build killed meanwhile leaves a folder the next one knows to remove."""
+    os.chmod(path, os.stat(path).st_mode | stat.S_IRWXU)
+    for entry in sorted(path.iterdir(), key=lambda entry: entry.name == MARKER):
+        if entry.is_dir() and not entry.is_symlink():
+            _remove_all(entry)
+        else:
+            entry.unlink()
+    path.rmdir()
+
+
+def _remove_all(path: Path) -> None:
 
     def retry(function, name, _exc):
         parent = os.path.dirname(name)
@@ -231,7 +248,7 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(shown(out.parent, root.resolve()), f"could not be created: {exc.strerror or exc}") from exc
-    with OutputLock(out, wait=wait):
+    with OutputLock(out, wait=wait, display=display):
         recover(out)
         check_output(out, root)  # a leftover put back is ours, but look again
         try:
@@ -242,16 +259,31 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
             os.chmod(fresh, readable_mode(True))
             write_file(fresh / MARKER, MARKER_TEXT)
             write_tree(files, fresh, display)
-            _swap(fresh, out)
         except BaseException:
-            if fresh.exists():
-                remove_tree(fresh)
+            remove_tree(fresh)
             raise
-        if fresh.exists():
-            try:
-                remove_tree(fresh)  # the old site; the new one is in place, so a failure here is only a leftover
-            except OSError:
-                pass
+        with signals_held():  # from the swap on the build has succeeded: Ctrl-C can no longer stop it
+            _swap(fresh, out)
+            if fresh.exists():
+                try:
+                    remove_tree(fresh)  # the old site; a failure here only leaves what the next build removes
+                except OSError:
+                    pass
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and SIGTERM back until the block is done, then drop the interrupt they raise:
+    the work they would stop is already complete (the next build removes any leftover)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        except KeyboardInterrupt:
+            pass
 
 
 def _swap(fresh: Path, out: Path) -> None:

@@ -423,12 +423,12 @@ def test_base_url_is_validated_on_the_command_line(project, capsys):
 
 
 def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback(project, capsys, monkeypatch):
-    from generator import cli
+    from generator import build
 
     def broken(*args, **kwargs):
         raise LookupError("something nobody foresaw")
 
-    monkeypatch.setattr(cli, "build", broken)
+    monkeypatch.setattr(build, "build", broken)
     assert main(["--root", str(project), "build"]) == 1
     assert capsys.readouterr().err == ("digest: internal error: LookupError: something nobody foresaw; this is a bug in "
                                        "digest: run the same command with --debug and report what it prints\n")

@@ -18,6 +18,7 @@ from generator.errors import ErrorList
 from generator.textnorm import HIDDEN
 from generator.model import ANNOTATION_KINDS, BASE_URL, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
+from generator.links import split_passage
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 check_not_reserved, decode, inside_project, read_bytes, read_text, read_toml)
 
@@ -251,26 +252,28 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         errors.add(path, doc.line("lang"), f"lang must be \"fa\" or \"ar\", not \"{data['lang']}\"")
     check_known(doc, ("topics",), data["topics"], topics, "topic", errors)
     check_known(doc, ("entities",), data.get("entities", []), entities, "entity id (see content/glossary.toml)", errors)
-    check_table(doc, data["source"], ("source",), {"outlet": str, "url": str, "about": dict}, errors, required=("outlet",))
-    if "about" in data["source"]:
+    usable = check_table(doc, data["source"], ("source",), {"outlet": str, "url": str, "about": dict}, errors,
+                         required=("outlet",))
+    if isinstance(data["source"].get("about"), dict):
         check_bilingual(doc, data["source"]["about"], ("source", "about"), errors)
-    url = data["source"].get("url", "")
+    url = data["source"].get("url", "") if usable else ""
     if url and not url.startswith(("https://", "http://")):
         errors.add(path, doc.line("source", "url"), "source.url must start with https:// or http://")
     date = data["date"]
-    check_table(doc, date, ("date",), {"published": dt.date, "inferred": bool, "reason": dict}, errors, required=("published",))
+    usable &= check_table(doc, date, ("date",), {"published": dt.date, "inferred": bool, "reason": dict}, errors,
+                          required=("published",))
     if date.get("inferred") and "reason" not in date:
         errors.add(path, doc.line("date"), "an inferred date needs a reason: add reason.fa and reason.ar saying how you inferred it")
-    if "reason" in date:
+    if isinstance(date.get("reason"), dict):
         check_bilingual(doc, date["reason"], ("date", "reason"), errors)
     check_bilingual(doc, data["summary"], ("summary",), errors)
     for lang in LANGS:
         if isinstance(data["summary"], dict) and isinstance(data["summary"].get(lang), str) and not data["summary"][lang].strip():
             errors.add(path, doc.line("summary", lang), f"summary.{lang} is empty: write the summary in this language")
     cut = data.get("cut", {})
-    check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list, "remove_characters": list}, errors)
+    usable &= check_table(doc, cut, ("cut",), {"start": str, "end": str, "drop": list, "remove_characters": list}, errors)
     remove = set()
-    for code in cut.get("remove_characters", ()) if isinstance(cut.get("remove_characters"), list) else ():
+    for code in cut.get("remove_characters", ()) if usable else ():
         found = re.fullmatch(r"U\+([0-9A-Fa-f]{4,6})", code) if isinstance(code, str) else None
         ch = chr(int(found.group(1), 16)) if found and int(found.group(1), 16) <= 0x10FFFF else ""
         if not HIDDEN.match(ch):
@@ -291,11 +294,16 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         if not (note.fa or note.ar):
             errors.add(path, doc.line("annotations", i, "note"), "the annotation has no note: write note.fa and/or note.ar")
         check_known(doc, ("annotations", i, "topics"), item.get("topics", []), topics, "topic", errors)
+        for ref in item.get("see", ()):
+            if split_passage(ref) is None:
+                errors.add(path, doc.line("annotations", i, "see"), f"'{ref}' is not a passage: write @slug#annotation-id")
         kind = item.get("kind", "context")
         if kind not in ANNOTATION_KINDS:
             errors.add(path, doc.line("annotations", i, "kind"), f"kind '{kind}' is not one of: {', '.join(ANNOTATION_KINDS)}")
         annotations.append(AnnotationSpec(i, item["id"], item["exact"], item.get("prefix", ""), item.get("suffix", ""),
                                           note, tuple(item.get("topics", ())), kind, tuple(item.get("see", ()))))
+    if not usable:
+        return None
     return Note(
         seed=path.stem, doc=doc, slug=data["slug"], lang=data["lang"], headline=data.get("headline", "").strip(),
         outlet=data["source"].get("outlet", ""), url=url, about=bilingual(data["source"].get("about")),

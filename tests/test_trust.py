@@ -258,6 +258,17 @@ def case_seed_linked_to_a_system_file(project):
     return f"{SEED_001}: is a symbolic link to /etc/hostname, outside the project"
 
 
+def case_see_that_is_not_a_passage(project):
+    line = edit(project, NOTE_000, 'see = ["@kim-tours-far-east-after-summit#armoured-train-primorsky"]', 'see = ["primorsky"]')
+    return f"{NOTE_000}:{line}: 'primorsky' is not a passage: write @slug#annotation-id"
+
+
+def case_cut_drop_as_a_number(project):
+    line = edit(project, NOTE_004, "drop = [", "drop = 1\nold_drop = [")
+    edit(project, NOTE_004, "old_drop = [", "# [")
+    return f"{NOTE_004}:{line}: 'drop' must be a list like [\"a\", \"b\"]"
+
+
 def case_empty_note(project):
     (project / NOTE_003).write_text("\n", encoding="utf-8")
     return f"{NOTE_003}: is empty; start from the note that `digest new seeds/003_dd389d9e22ba10dd.txt` writes"
@@ -470,3 +481,20 @@ def test_a_failing_template_names_its_line_and_the_page(repo_copy, broken, messa
     assert result.stderr.splitlines()[1:] == ["1 error; nothing was written."]
     assert not (repo_copy / "site").exists()
     BATTERY.append((f"template error: {broken}", "clear error", result.stderr.splitlines()[0]))
+
+
+def test_serve_removes_the_folders_of_an_article_whose_slug_changed(project):
+    from generator.incremental import Builder
+
+    builder = Builder(project, project / "site")
+    builder.build()
+    old, new = "kim-to-visit-russia-september-2023", "kim-to-visit-russia-2023"
+    for path in (project / "content").rglob("*.toml"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    builder.build()
+    for lang in ("fa", "ar"):
+        assert not (project / "site" / lang / "articles" / old).exists()
+        assert (project / "site" / lang / "articles" / new / "index.html").is_file()
+    clean = project.parent / "clean"
+    assert main(["--root", str(project), "build", "--out", str(clean)]) == 0
+    assert tree_digest(project / "site") == tree_digest(clean)

@@ -3,6 +3,7 @@
 import contextlib
 import hashlib
 import http.client
+import shutil
 import signal
 import socket
 import subprocess
@@ -198,3 +199,37 @@ def test_allowed_hosts_follow_the_address():
     assert {"192.0.2.7:8000", f"{socket.gethostname().lower()}:8000", socket.getfqdn().lower()} <= specific
     assert not {"127.0.0.1:8000", "[::1]:8000"} & specific
     assert "[2001:db8::7]:8000" in allowed_hosts("2001:db8::7", 8000)
+
+
+def test_a_failing_template_is_named_in_the_overlay_with_its_line_and_page(tmp_path):
+    """The overlay says what `digest build` would say: the template's file and line and the page rendered."""
+    repo = tmp_path / "digest"
+    for folder in ("generator", "templates", "seeds", "content"):
+        shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=repo,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/{PAGE}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        template = repo / "templates" / "article.html"
+        lines = template.read_text(encoding="utf-8").split("\n")
+        lines[22] += "{{ article.no_such_field }}"
+        template.write_text("\n".join(lines), encoding="utf-8")
+        for _ in range(100):
+            page = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+            if "digest-errors" in page:
+                break
+            time.sleep(0.1)
+        assert "templates/article.html:23: UndefinedError: &#x27;generator.model.Article object&#x27; has no attribute " \
+               "&#x27;no_such_field&#x27; (while rendering /fa/articles/" in page
+        assert "Traceback" not in page
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=10)
+    assert "Traceback" not in out

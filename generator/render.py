@@ -141,7 +141,7 @@ def language_name(lang: str, in_lang: str) -> str:
 
 def make_env(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=FileSystemLoader(templates, encoding="utf-8-sig"),  # a BOM some editors write is no text
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],

@@ -112,10 +112,16 @@ def test_reference_to_a_missing_passage(project, capsys):
 
 
 def test_malformed_reference(project, capsys):
+    line = edit(project, "content/topics/military.toml", "(@kim-tours-far-east-after-summit#knevichi)", "(@Kim_Tours)")
+    code, lines = check(project, capsys)
+    assert lines[0] == (f"content/topics/military.toml:{line}: '@Kim_Tours' is not a reference: write @slug, "
+                        "@slug#annotation-id, @entity/id or @timeline#event-id")
+
+
+def test_see_lists_passages(project, capsys):
     line = edit(project, NOTE_000, 'see = ["@kim-tours-far-east-after-summit#armoured-train-primorsky"]', 'see = ["@Kim Tours"]')
     code, lines = check(project, capsys)
-    assert lines[0] == (f"{NOTE_000}:{line}: '@Kim Tours' is not a reference: write @slug, @slug#annotation-id, "
-                        "@entity/id or @timeline#event-id")
+    assert lines == [f"{NOTE_000}:{line}: '@Kim Tours' is not a passage: write @slug#annotation-id", "1 error; nothing was written."]
 
 
 def test_glossary_spelling_found_nowhere(project, capsys):

@@ -498,3 +498,24 @@ def test_serve_removes_the_folders_of_an_article_whose_slug_changed(project):
     clean = project.parent / "clean"
     assert main(["--root", str(project), "build", "--out", str(clean)]) == 0
     assert tree_digest(project / "site") == tree_digest(clean)
+
+
+def test_a_byte_order_mark_in_templates_is_no_text_on_the_pages(repo_copy, tmp_path):
+    """Hugo had pages come out blank or with a stray U+FEFF when a layout was saved with a BOM (hugo#4895)."""
+    def build_into(out: Path) -> dict:
+        result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=repo_copy,
+                                capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, timeout=120)
+        assert result.returncode == 0, result.stderr
+        return tree_digest(out)
+
+    plain = build_into(tmp_path / "plain")
+    templates = [repo_copy / "templates" / name for name in ("base.html", "article.html", "_macros.html")]
+    originals = [path.read_bytes() for path in templates]
+    try:
+        for path, data in zip(templates, originals):
+            path.write_bytes(b"\xef\xbb\xbf" + data)
+        assert build_into(tmp_path / "bom") == plain
+    finally:
+        for path, data in zip(templates, originals):
+            path.write_bytes(data)
+    BATTERY.append(("BOM at the start of templates", "accepted", "built; output byte-identical"))

@@ -60,6 +60,9 @@ def check_output(out: Path, root: Path) -> Path:
             raise OutputError(name, f"is inside {what}; refusing to write the site there: choose another --out, such as site/")
     if out.exists() and not out.is_dir():
         raise OutputError(name, "is a file, not a folder; refusing to replace it: choose another --out")
+    if os.path.ismount(out):
+        raise OutputError(name, "is a mount point, which the build cannot replace in one step: mount the folder "
+                                "above it instead, or build beside it and copy the site in")
     if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
         raise OutputError(name, f"is a folder that digest build did not write (it has no {MARKER} file); refusing "
                                 "to replace it: choose a missing or empty folder, or delete this one yourself")
@@ -263,7 +266,11 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
             remove_tree(fresh)
             raise
         with signals_held():  # from the swap on the build has succeeded: Ctrl-C can no longer stop it
-            _swap(fresh, out)
+            try:
+                _swap(fresh, out)
+            except OSError as exc:
+                remove_tree(fresh)
+                raise OutputError(display, f"could not be replaced: {exc.strerror or exc}") from exc
             if fresh.exists():
                 try:
                     remove_tree(fresh)  # the old site; a failure here only leaves what the next build removes

@@ -259,12 +259,16 @@ ls -A "$MNT" >"$REPORT/listing"
 """
 
 
-def test_disk_full_fails_cleanly_and_keeps_the_previous_site(built, tmp_path):
+def need_mount_namespace() -> None:
     if not shutil.which("unshare"):
         pytest.skip("unshare (util-linux) is not installed")
     probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip(f"cannot make a mount namespace for a small tmpfs: {probe.stderr.strip()}")
+
+
+def test_disk_full_fails_cleanly_and_keeps_the_previous_site(built, tmp_path):
+    need_mount_namespace()
     mnt, report, note_b = tmp_path / "mnt", tmp_path / "report", tmp_path / "note-b.toml"
     mnt.mkdir()
     report.mkdir()
@@ -288,6 +292,19 @@ def test_disk_full_fails_cleanly_and_keeps_the_previous_site(built, tmp_path):
     before = (report / "before").read_text()
     assert len(before.splitlines()) > 1000 and (report / "after").read_text() == before
     assert (report / "listing").read_text().split() == ["site"]
+
+
+def test_a_mount_point_is_refused_rather_than_half_replaced(built, tmp_path):
+    """A Docker volume or a mounted web root cannot be swapped in one step: say so, before any work."""
+    need_mount_namespace()
+    mnt = tmp_path / "www"
+    mnt.mkdir()
+    script = f'mount -t tmpfs tmpfs "{mnt}" && "$0" -m generator --root "{built}" build --out "{mnt}"'
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script, sys.executable], cwd=ROOT, env=ENV,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == (f"{mnt}: is a mount point, which the build cannot replace in one step: mount the folder "
+                             "above it instead, or build beside it and copy the site in\n")
 
 
 # --- 3. file size limit --------------------------------------------------------------------------

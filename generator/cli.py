@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from generator.errors import ContentErrors, describe
+from generator.errors import ContentErrors, PathError, describe
 from generator.model import BASE_URL
 
 INTERRUPTED = 130
@@ -113,7 +113,19 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def check_root(root: Path) -> None:
+    """The project folder exists and looks like one, or a single line saying what --root should name."""
+    if not root.is_dir():
+        problem = "is not a folder" if root.exists() else "no such folder"
+        raise PathError(root, f"{problem}: --root names the project folder, the one holding content/ and seeds/")
+    if not (root / "content").is_dir() and not (root / "seeds").is_dir():
+        raise PathError(root, "is not a digest project: it has neither content/ nor seeds/; run digest in the "
+                              "project folder, or name it with --root")
+
+
 def run(args: argparse.Namespace, root: Path) -> int:
+    if args.command != "bench":
+        check_root(root)
     if args.command == "bench":
         from generator import bench
 

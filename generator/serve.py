@@ -31,7 +31,7 @@ from tornado import ioloop, web
 from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.errors import describe
+from generator.errors import PathError, describe
 from generator.incremental import Builder
 from generator.render import TEMPLATES
 
@@ -263,11 +263,15 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: b
               "only use it on a trusted network", file=sys.stderr)
     elif not is_loopback(host):
         print(f"warning: serving on {host}: anyone who can reach this address can read the preview", file=sys.stderr)
+    app = make_app(preview)  # the port first: if it is taken, say so before building
+    try:
+        server = app.listen(port, address=host)
+    except OSError as exc:
+        raise PathError(f"{bracketed(host)}:{port}", f"cannot listen here: {exc.strerror or exc}; is another server "
+                        "using this port? choose another with --port") from exc
     preview.rebuild()
     if preview.errors and not (out / "index.html").exists():
         print("the first build failed and there is no earlier site to show; fix the errors above", file=sys.stderr)
-    app = make_app(preview)
-    server = app.listen(port, address=host)
     preview.loop = ioloop.IOLoop.current()
     observer = watch(preview)
     url = f"http://{bracketed(host)}:{port}/"

@@ -426,6 +426,41 @@ def test_digest_new_ignores_a_byte_order_mark(project, capsys):
     assert "\ufeff" not in note and "# headline found in the seed: پوتین به پیونگ یانگ می‌رود" in note
 
 
+@pytest.mark.parametrize("where,message", [
+    ("missing", "{root}: no such folder: --root names the project folder, the one holding content/ and seeds/"),
+    ("file", "{root}: is not a folder: --root names the project folder, the one holding content/ and seeds/"),
+    ("empty", "{root}: is not a digest project: it has neither content/ nor seeds/; run digest in the project folder, "
+              "or name it with --root"),
+])
+def test_a_root_that_is_no_project_is_one_line(tmp_path, capsys, where, message):
+    root = tmp_path / where
+    if where == "file":
+        root.write_text("")
+    if where == "empty":
+        root.mkdir()
+    for command in (["build"], ["check"], ["serve", "--port", "0"], ["new", "x.txt"]):
+        assert main(["--root", str(root), *command]) == 1
+        assert capsys.readouterr().err == message.format(root=root) + "\n"
+    assert not (root / "site").exists()
+    BATTERY.append((f"--root names a {where} folder", "clear error", message.format(root="/path")))
+
+
+def test_serve_on_a_port_in_use_says_so_before_building(project, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        before = tree_digest(project / "site")
+        assert main(["--root", str(project), "serve", "--port", str(port)]) == 1
+        err = capsys.readouterr().err
+    assert err == (f"127.0.0.1:{port}: cannot listen here: Address already in use; is another server using this port? "
+                   "choose another with --port\n")
+    assert tree_digest(project / "site") == before
+    BATTERY.append(("digest serve on a port in use", "clear error", err.strip().replace(str(port), "PORT")))
+
+
 def test_base_url_is_validated_on_the_command_line(project, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--root", str(project), "build", "--base-url", "example.org"])

@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
-        for line in describe(error, root):
-            print(line, file=sys.stderr)
+        lines = describe(error, root)
+        if getattr(args, "format", "text") == "json":
+            return report(lines, True)
+        print("\n".join(lines), file=sys.stderr)
         return 1
 
 

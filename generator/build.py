@@ -18,7 +18,7 @@ from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
 from generator.render import TEMPLATES
-from generator.write import check_output, write_site
+from generator.write import check_output, check_owned, write_site
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,7 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
 def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
     started = time.perf_counter()
     out = out or root / "site"
-    check_output(out, root)  # before any work: a refused --out is the first thing to hear
+    check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
     site = load_site(root)
     files = site_files(site, base_url)
     write_site(files, out, root)

@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure ends as `path:line: message` lines and exit code 1 (130 after
     Ctrl-C), never a traceback, unless --debug asks for one."""
     args = parser().parse_args(argv)
-    root = args.root.resolve()
+    root = args.root.expanduser().resolve()  # --root=~/x reaches us with its ~
+    if getattr(args, "out", None):
+        args.out = args.out.expanduser()
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
     try:

@@ -6,8 +6,14 @@ Content problems are collected during a pass and reported together as
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+
+def one_line(text: str) -> str:
+    """Control characters (a newline in a file name) escaped, so that each problem stays one line."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +31,8 @@ class ContentError:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        text = f"{where}:{self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        return one_line(text)
 
 
 class ContentErrors(Exception):
@@ -76,10 +83,10 @@ def describe(exc: BaseException, root: Path) -> list[str]:
     if isinstance(exc, ContentErrors):
         return [str(e) for e in exc.errors]
     if isinstance(exc, PathError):
-        return [str(exc)]
+        return [one_line(str(exc))]
     if isinstance(exc, OSError):
         where = ErrorList(root).display(exc.filename) if exc.filename else "digest"
-        return [f"{where}: {exc.strerror or exc}" + (f" (errno {exc.errno})" if exc.errno else "")]
+        return [one_line(f"{where}: {exc.strerror or exc}" + (f" (errno {exc.errno})" if exc.errno else ""))]
     if isinstance(exc, RecursionError):
         return ["digest: an input is nested too deeply to read (see the file named by digest check)"]
     if isinstance(exc, MemoryError):

@@ -7,6 +7,7 @@ Both are optional for a digest, strict when present. References they make
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from generator.errors import ErrorList
@@ -24,7 +25,7 @@ EVENT_SPEC = {"id": str, "start": dt.date, "end": dt.date, "title": dict, "note"
 
 def read_table_list(path: Path, key: str, errors: ErrorList, docs: list):
     """An optional file of [[key]] tables: (doc, tables), or (None, []) when absent or unreadable."""
-    doc = read_toml(path, errors) if path.exists() else None
+    doc = read_toml(path, errors) if os.path.lexists(path) else None
     if doc is None:
         return None, []
     docs.append(doc)
@@ -42,7 +43,7 @@ def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[tuple[Enti
     that notes naming them get no false errors); None when the file could not be read at all."""
     path = root / "content" / "glossary.toml"
     doc, tables = read_table_list(path, "entity", errors, docs)
-    if doc is None and path.exists():
+    if doc is None:  # absent (load says so if notes name entities) or unreadable (said already)
         return (), None
     declared = frozenset(t["id"] for t in tables if isinstance(t, dict) and isinstance(t.get("id"), str))
     cached = _ENTITIES.get(path)
@@ -59,6 +60,10 @@ def load_glossary(root: Path, errors: ErrorList, docs: list) -> tuple[tuple[Enti
         if "role" in item:
             check_bilingual(doc, item["role"], ("entity", i, "role"), errors)
         spellings = {item["fa"], item["ar"], *item.get("aliases", ())}
+        if any(not normalize(spelling).strip() for spelling in spellings | set(item.get("editor_spellings", ()))):
+            errors.add(path, doc.line("entity", i, "id"), f"'{item['id']}' has an empty spelling (fa, ar, aliases or "
+                       "editor_spellings); every name must have letters")
+            continue
         for spelling in item.get("editor_spellings", ()):
             if spelling not in spellings:
                 errors.add(path, doc.line("entity", i, "editor_spellings"),

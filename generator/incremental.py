@@ -19,7 +19,8 @@ from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
 from generator.render import make_env
 from generator.errors import OutputError
-from generator.write import OutputLock, check_output, remove_empty_folders, replace_file, shown, write_site
+from generator.write import (MARKER, OutputLock, check_output, marker_text, remove_empty_folders, replace_file, shown,
+                             write_site)
 
 
 class Builder:
@@ -59,7 +60,7 @@ class Builder:
             raise
         rendered: list[str] = []
         pages = render_plan(site, specs, self.pages, self.env, rendered)
-        if self.files is None:
+        if self.files is None or not (self.out / MARKER).is_file():  # first build, or site/ deleted meanwhile
             return self._write_all(site, pages)
         try:
             changes = {f"assets/{name}": data for name, data in self.index.changes(site).items()}
@@ -96,6 +97,7 @@ class Builder:
         out = check_output(self.out, self.root)
         written = [name for name, data in changes.items() if data is not None and self.files.get(name) != data]
         removed = [name for name, data in changes.items() if data is None and name in self.files]
+        listed_anew = bool(removed) or any(name not in self.files for name in written)
         with OutputLock(out, wait=True):
             for name in written:
                 try:
@@ -107,4 +109,6 @@ class Builder:
                 (out / name).unlink(missing_ok=True)
                 del self.files[name]
                 remove_empty_folders((out / name).parent, out)
+            if listed_anew:
+                replace_file(out / MARKER, marker_text(self.files))
         return sorted(written), sorted(removed)

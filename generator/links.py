@@ -22,9 +22,12 @@ from generator.tomlfile import TomlDoc
 
 REF = re.compile(r"^@(?:entity/(?P<entity>[a-z0-9-]+)|timeline(?:#(?P<event>[a-z0-9-]+))?"
                  r"|(?P<slug>[a-z0-9-]+)(?:#(?P<anchor>[a-z0-9-]+))?)$")
-MARKDOWN_LINK = re.compile(r"(!?)\[[^\]\n]*\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>"
-                           r"|^ {0,3}(\[)[^\]\n]+\]:[ \t]*<?([^\s>]+)", re.MULTILINE)
-"""Where Markdown text links: inline links and images, autolinks, and link reference definitions."""
+INLINE_DESTINATION = re.compile(r"\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)")
+"""What follows the `]` of an inline link or image: `](destination`."""
+AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
+DEFINITION = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?\[[^\]\n]+\]:[ \t]*\n?[ \t]*<?([^\s>]+)",
+                        re.MULTILINE)
+"""A link reference definition, also inside a quote or a list item, its destination maybe on the next line."""
 EXTERNAL = re.compile(r"^(https?://[^/\s]|mailto:\S)", re.IGNORECASE)
 
 
@@ -63,11 +66,36 @@ def find_refs(doc: TomlDoc):
                 else:
                     yield from walk(item, keypath + (index,))
         elif isinstance(value, str):
-            for found in MARKDOWN_LINK.finditer(value):
-                image, destination = found.group(1) or "", found.group(2) or found.group(3) or found.group(5)
-                yield doc.line_in_value(keypath, value, found.start()), image + destination
+            for at, destination in markdown_destinations(value):
+                yield doc.line_in_value(keypath, value, at), destination
 
     yield from walk(doc.data, ())
+
+
+def markdown_destinations(text: str):
+    """Yield (offset, destination) of every link in Markdown text, an image's behind a "!". Found by
+    what ends a link (`](`), so that nested brackets and link text over several lines are no way
+    round the check; a bracket pair opened by `![` is an image."""
+    for found in INLINE_DESTINATION.finditer(text):
+        opener = _opening_bracket(text, found.start())
+        image = "!" if opener > 0 and text[opener - 1] == "!" else ""
+        yield max(opener, 0), image + found.group(1)
+    for pattern in (AUTOLINK, DEFINITION):
+        for found in pattern.finditer(text):
+            yield found.start(), found.group(1)
+
+
+def _opening_bracket(text: str, close: int) -> int:
+    """Where the `[` that the `]` at `close` closes is, counting nested pairs; -1 if none."""
+    depth = 0
+    for at in range(close - 1, -1, -1):
+        if text[at] == "]" and text[at - 1:at] != "\\":
+            depth += 1
+        elif text[at] == "[" and text[at - 1:at] != "\\":
+            if depth == 0:
+                return at
+            depth -= 1
+    return -1
 
 
 _REFS = ByIdentity()

@@ -11,11 +11,12 @@ import datetime as dt
 import hashlib
 import os
 import re
+import shlex
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.errors import ErrorList
-from generator.textnorm import HIDDEN
+from generator.textnorm import HIDDEN, normalize
 from generator.model import ANNOTATION_KINDS, BASE_URL, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.links import split_passage
@@ -88,14 +89,17 @@ class Content:
 
 # --- settings -------------------------------------------------------------------------------
 
-def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]:
+def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, bool]:
+    """The settings, and whether the topic vocabulary is usable: when it is not, its error is the
+    one to report, not every note's topics that it would fail to list."""
     path = root / "content" / "digest.toml"
-    if not path.exists():
+    if not os.path.lexists(path):
         errors.add(path, 0, "missing: every digest needs its settings file (see content/README.md)")
-        return None, {}
+        return None, False
     doc = read_toml(path, errors)
     if doc is None:
-        return None, {}
+        return None, False
+    before = len(errors.items)
     spec = {"base_url": str, "title": dict, "description": dict, "topics": dict, "per_page": int}
     check_table(doc, doc.data, (), spec, errors, required=("base_url", "title", "description", "topics"))
     per_page = doc.data.get("per_page", PER_PAGE)
@@ -104,6 +108,9 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
     for key in ("title", "description"):
         if isinstance(doc.data.get(key), dict):
             check_bilingual(doc, doc.data[key], (key,), errors)
+            for lang in LANGS:
+                if isinstance(doc.data[key].get(lang), str) and not doc.data[key][lang].strip():
+                    errors.add(path, doc.line(key, lang), f"{key}.{lang} is empty: every page shows it")
     topics = []
     vocabulary = doc.data.get("topics", {})
     for topic_id, names in vocabulary.items() if isinstance(vocabulary, dict) else ():
@@ -112,26 +119,29 @@ def load_settings(root: Path, errors: ErrorList) -> tuple[Settings | None, dict]
         topics.append(Topic(topic_id, bilingual(names if isinstance(names, dict) else {})))
     if isinstance(vocabulary, dict) and not topics:
         errors.add(path, doc.line("topics"), "the topic vocabulary is empty; add [topics.military] and the others")
+    usable = isinstance(vocabulary, dict) and bool(topics) and len(errors.items) == before  # a misspelt [topic.x] too
     base_url = doc.data.get("base_url", "/")
     if isinstance(base_url, str) and not BASE_URL.match(base_url):
         errors.add(path, doc.line("base_url"), "base_url must be an absolute URL like https://example.org/digest/ or a path like /digest/")
     settings = Settings(bilingual(doc.data.get("title")), bilingual(doc.data.get("description")),
                         str(base_url), tuple(topics), per_page if type(per_page) is int else PER_PAGE)
-    return settings, doc.data
+    return settings, usable
 
 
-def load_topic_summaries(root: Path, settings: Settings, errors: ErrorList, docs: list) -> Settings:
-    """content/topics/{id}.toml holds each topic's summary; every topic needs one."""
+def load_topic_summaries(root: Path, settings: Settings, usable: bool, errors: ErrorList, docs: list) -> Settings:
+    """content/topics/{id}.toml holds each topic's summary; every topic needs one (and, while the
+    vocabulary is usable, every file names a topic of it)."""
     topics = []
     folder = root / "content" / "topics"
     known = {t.id for t in settings.topics}
-    for path in sorted(folder.glob("*.toml")) if folder.exists() else []:
+    for path in sorted(folder.glob("*.toml")) if folder.exists() and usable else []:
         if path.stem not in known:
             errors.add(path, 0, f"'{path.stem}' is not a topic in content/digest.toml ({', '.join(sorted(known))}); rename the file or add the topic")
     for topic in settings.topics:
         path = folder / f"{topic.id}.toml"
-        if not path.exists():
-            errors.add(path, 0, f"missing: topic '{topic.id}' needs a summary file")
+        if not os.path.lexists(path):
+            if usable:
+                errors.add(path, 0, f"missing: topic '{topic.id}' needs a summary file")
             topics.append(topic)
             continue
         doc = read_toml(path, errors)
@@ -149,27 +159,45 @@ _STAMPS: dict[str, tuple[int, int]] = {}
 """Absolute path → (size, mtime) when scan last looked."""
 
 
-def scan(folder: Path, suffix: str, changed: set[str] | None = None) -> list[tuple[str, tuple[int, int]]]:
+def scan(folder: Path, suffix: str, errors: ErrorList, changed: set[str] | None = None,
+         misnamed: set[str] | None = None) -> list[tuple[str, tuple[int, int]]]:
     """The folder's files ending in `suffix` as (name, (size, mtime)), by name; hidden files (editors'
-    locks and backups) are skipped. The stamps let `digest serve` reuse what it read from unchanged files.
+    locks and backups) and folders are skipped. Symbolic links and other non-folders are listed too,
+    so that reading them reports what they are. A name ending in the suffix in other letter case is
+    an error (it would otherwise be skipped without a word). The stamps let `digest serve` reuse
+    what it read from unchanged files.
 
     `changed` (from `digest serve`'s file events: absolute paths written since the last build) spares
-    the stat of every other file already seen; at 10,000 articles those stats alone take 100 ms."""
+    the stat of every other file already seen; at 10,000 articles those stats alone take 100 ms.
+    `misnamed` collects the stems of the names in the wrong case, which are not to be missed elsewhere."""
     if not folder.is_dir():
         return []
     where, found = os.path.abspath(folder), []
     for entry in os.scandir(folder):
-        if entry.name.endswith(suffix) and not entry.name.startswith(".") and entry.is_file():
-            path = f"{where}/{entry.name}"
-            stamp = _STAMPS.get(path) if changed is not None and path not in changed else None
-            if stamp is None:
-                stat = entry.stat()
-                stamp = _STAMPS[path] = (stat.st_size, stat.st_mtime_ns)
-            found.append((entry.name, stamp))
+        if entry.name.startswith(".") or not entry.is_symlink() and entry.is_dir():
+            continue
+        if not entry.name.endswith(suffix):
+            if entry.name.lower().endswith(suffix):
+                errors.add(entry.path, 0, f"ends in '{entry.name[-len(suffix):]}'; name it with '{suffix}' in lower case")
+                if misnamed is not None:
+                    misnamed.add(entry.name[:-len(suffix)])
+            continue
+        path = f"{where}/{entry.name}"
+        stamp = _STAMPS.get(path) if changed is not None and path not in changed else None
+        if stamp is None:
+            try:
+                info = entry.stat()
+                stamp = _STAMPS[path] = (info.st_size, info.st_mtime_ns)
+            except OSError:  # a broken link: reading it says so
+                stamp = (0, 0)
+        found.append((entry.name, stamp))
     return sorted(found)
 
 
 # --- seeds ----------------------------------------------------------------------------------
+
+SUM_LINE = re.compile(r"^(?P<digest>[0-9a-fA-F]{64}) [ *](?P<name>.+)$")
+
 
 def load_seeds(root: Path, errors: ErrorList, changed: set[str] | None = None) -> tuple[dict[str, str], set[str]]:
     """Seeds are verbatim sources: each must still match seeds/SHA256SUMS.
@@ -180,20 +208,23 @@ def load_seeds(root: Path, errors: ErrorList, changed: set[str] | None = None) -
     if sums_path.exists():
         listing = read_text(sums_path, errors)
         for number, line in enumerate((listing or "").splitlines(), start=1):
-            if line.strip():
-                digest, _, name = line.partition("  ")
-                sums[name.strip()] = (digest.strip(), number)
+            found = SUM_LINE.match(line.strip())
+            if found:  # as sha256sum writes it, in text or binary mode, run in seeds/ or above it
+                sums[found["name"].removeprefix("seeds/")] = (found["digest"].lower(), number)
+            elif line.strip():
+                errors.add(sums_path, number, "is not a checksum line; write it with: (cd seeds && sha256sum *.txt > SHA256SUMS)")
         sums = sums if listing is not None else None  # unreadable: its error is the one to fix first
     else:
         errors.add(sums_path, 0, "missing: list every seed's sha256 here (sha256sum *.txt > SHA256SUMS)")
     seeds, present = {}, set()
-    for name, stamp in scan(folder, ".txt", changed):
+    for name, stamp in scan(folder, ".txt", errors, changed, misnamed=present):
         present.add(name.removesuffix(".txt"))
         text, digest = _read_seed(folder, name, stamp, errors)
         if sums is None or not digest:
             pass
         elif name not in sums:
-            errors.add(folder / name, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum {name} >> SHA256SUMS)")
+            errors.add(folder / name, 0, f"is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum "
+                       f"{shlex.quote(name)} >> SHA256SUMS)")
         elif digest != sums[name][0]:
             errors.add(folder / name, 0, "no longer matches seeds/SHA256SUMS: seeds are never edited; restore it "
                        "(git checkout -- seeds/) and put corrections in the note instead")
@@ -287,7 +318,7 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
             continue
         check_id(doc, ("annotations", i, "id"), item["id"], "annotation id", seen, errors)
         check_not_reserved(doc, ("annotations", i, "id"), item["id"], "annotation id", errors)
-        if not item["exact"].strip():
+        if not normalize(item["exact"]).strip():  # as anchoring sees it: spaces, harakat and tatweel are nothing
             errors.add(path, doc.line("annotations", i, "exact"), "exact is empty; quote the passage the note is about")
         check_bilingual(doc, item["note"], ("annotations", i, "note"), errors, required=())
         note = bilingual(item["note"] if isinstance(item["note"], dict) else {})
@@ -340,10 +371,11 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
     read, so entity ids are not checked (each would be a false error)."""
     folder = root / "content" / "notes"
     notes, failed = {}, False
-    for name, stamp in scan(folder, ".toml", changed):
+    for name, stamp in scan(folder, ".toml", errors, changed):
         stem = name.removesuffix(".toml")
         if stem not in present:
             errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
+            failed = True
             continue
         if stem not in seeds:
             failed = True  # its seed could not be read: that error comes first
@@ -368,6 +400,9 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
                         "related article slug", errors)
         if note.slug in note.related:
             errors.add(note.doc.path, note.doc.line("related"), "an article cannot be related to itself")
+        twice = sorted({r for r in note.related if note.related.count(r) > 1})
+        if twice:
+            errors.add(note.doc.path, note.doc.line("related"), f"related lists {', '.join(twice)} twice")
     return notes
 
 
@@ -378,13 +413,19 @@ def load(root: Path, changed: set[str] | None = None) -> Content:
         inside_project(folder, errors)  # a folder linked from elsewhere is refused before anything in it is read
     errors.raise_if_any()
     docs: list[TomlDoc] = []
-    settings, _ = load_settings(root, errors)
+    settings, usable = load_settings(root, errors)
     seeds, present = load_seeds(root, errors, changed)
     entities, entity_ids = load_glossary(root, errors, docs)
     if settings is None:
         errors.raise_if_any()
-    settings = load_topic_summaries(root, settings, errors, docs)
-    notes = load_notes(root, seeds, present, frozenset(t.id for t in settings.topics), entity_ids, errors, changed)
+    settings = load_topic_summaries(root, settings, usable, errors, docs)
+    topic_ids = frozenset(t.id for t in settings.topics) if usable else None
+    notes = load_notes(root, seeds, present, topic_ids, entity_ids, errors, changed)
+    if not os.path.lexists(root / "content" / "glossary.toml"):
+        named = next((n for n in notes.values() if n.entities), None)
+        if named:
+            errors.add(root / "content" / "glossary.toml", 0, f"missing, but notes name entities (first "
+                       f"{errors.display(named.doc.path)}:{named.doc.line('entities')}); restore it, or remove the lists")
     events = load_timeline(root, entity_ids, errors, docs)
     errors.raise_if_any()
     docs += [note.doc for note in notes.values()]

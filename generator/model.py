@@ -30,8 +30,8 @@ class Bilingual:
         return (self.get(lang), lang) if self.get(lang) else (self.get(other), other)
 
 
-BASE_URL = re.compile(r"^(https?://[^/\s]+)?/\S*$")
-"""Where the site is published: an absolute URL or a path."""
+BASE_URL = re.compile(r"^(https?://[^/\s?#]+)?/(?!/)(?!(?:[^\s?#]*/)?\.\.(?:/|$))[^\s?#]*$")
+"""Where the site is published: an absolute URL or a path (not //host, no query or fragment)."""
 PER_PAGE = 20
 """Articles per page on listing pages, unless digest.toml sets per_page."""
 

@@ -27,9 +27,9 @@ from generator.links import ref_path, split_passage
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
-SAFE_SCHEME = re.compile(r"^(https?:|mailto:|#|@|\.{0,2}/(?!/)|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
-"""Links the renderer keeps (validation refuses all but @references and https/mailto; this is the
-second line of defence): never javascript: and the like, never //host, which leaves the site."""
+SAFE_SCHEME = re.compile(r"^(https?://[^/]|mailto:|@)", re.IGNORECASE)
+"""Links the renderer keeps: what validation lets through (links.check_refs), as a second line of
+defence; never javascript: and the like, never //host, never a relative link."""
 
 
 def isolate(text: str) -> Markup:

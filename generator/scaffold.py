@@ -11,6 +11,7 @@ from pathlib import Path
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList, PathError
 from generator.i18n import parse_dateline
+from generator.textnorm import HIDDEN, hidden_characters
 from generator.tomlfile import decode
 
 
@@ -19,14 +20,20 @@ class ScaffoldError(PathError):
 
 
 def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + _visible(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _visible(text: str) -> str:
+    """Seed text for a comment, its hidden characters (see textnorm.HIDDEN) written as <U+202E>: the
+    note must not inherit what `digest check` reports in the seed."""
+    return HIDDEN.sub(lambda found: f"<U+{ord(found.group()):04X}>", text)
 
 
 def find_seed(root: Path, seed: str) -> Path:
     folder = root / "seeds"
     candidates = [Path(seed), root / seed, folder / seed, folder / f"{seed}.txt"]
     for path in candidates:
-        if path.is_file() and path.resolve().parent == folder.resolve():
+        if path.is_file() and path.suffix == ".txt" and path.resolve().parent == folder.resolve():
             return path.resolve()
     raise ScaffoldError(seed, "is not a seed file in seeds/ of this project; give the file name, e.g. seeds/005_….txt")
 
@@ -50,8 +57,12 @@ def scaffold(root: Path, seed: str) -> Path:
         'slug = "TODO-latin-slug"',
         f'lang = "{lang}"  # detected from the letters of the text',
     ]
+    hidden = sorted({ch for _, _, ch in hidden_characters(text)})
+    if hidden:
+        lines.append(f"# The seed has hidden characters ({', '.join(f'U+{ord(ch):04X}' for ch in hidden)}); digest check "
+                     "says where. If they are stray, list them in cut.remove_characters below.")
     if cleaned.headline:
-        lines.append(f"# headline found in the seed: {cleaned.headline}")
+        lines.append(f"# headline found in the seed: {_visible(cleaned.headline)}")
     else:
         lines.append('headline = ""  # the seed prints none: write one in the article\'s language')
     lines += ['topics = []', 'entities = []', "", "[source]", 'outlet = ""', "", "[date]"]

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,7 @@ def _key_lines(text: str) -> dict[tuple, int]:
         header = _HEADER.match(line)
         key = None if header else _KEY.match(line)
         if header:
-            name = _split_key(header.group(2))
+            name = _within_arrays(_split_key(header.group(2)), counts)
             if header.group(1) == "[[":
                 counts[name] = counts.get(name, -1) + 1
                 table = name + (counts[name],)
@@ -61,11 +62,33 @@ def _key_lines(text: str) -> dict[tuple, int]:
             lines.setdefault(table, number)
         elif key:
             lines.setdefault(table + _split_key(key.group(1)), number)
-            rest = line[key.end():]
+            rest = _before_comment(line[key.end():])
             for quote in ('"""', "'''"):
                 if rest.count(quote) % 2 == 1:
                     in_multiline = quote
     return lines
+
+
+def _within_arrays(name: tuple, counts: dict) -> tuple:
+    """[annotations.note] after the third [[annotations]] is ("annotations", 2, "note")."""
+    for end in range(len(name) - 1, 0, -1):
+        if name[:end] in counts:
+            return name[:end] + (counts[name[:end]],) + _within_arrays(name[end:], {})
+    return name
+
+
+def _before_comment(rest: str) -> str:
+    """A line's value without its comment: quotes in a comment must not open a multi-line string."""
+    quote = ""
+    for at, ch in enumerate(rest):
+        if quote:
+            if ch == quote and not (quote == '"' and rest[at - 1] == "\\"):
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            return rest[:at]
+    return rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +131,14 @@ def inside_project(path: Path, errors: ErrorList) -> bool:
 
 
 def read_bytes(path: Path, errors: ErrorList) -> bytes | None:
-    """A file's bytes, or None with an error naming the file and the system's reason."""
+    """A file's bytes, or None with an error naming the file and the system's reason. Only regular
+    files are read: a named pipe or a device would make the build wait forever or read without end."""
     if not inside_project(path, errors):
         return None
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            errors.add(path, 0, "is not a regular file (a pipe, a device or a folder); replace it with a text file")
+            return None
         return path.read_bytes()
     except OSError as exc:
         errors.add(path, 0, f"cannot be read: {exc.strerror or exc}")
@@ -131,7 +158,10 @@ def decode(path: Path, raw: bytes, errors: ErrorList) -> str | None:
         return raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        hint = " (it looks like Windows-1256: iconv -f cp1256 -t utf-8)" if _looks_cp1256(raw) else ""
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = " (it is UTF-16: save it as UTF-8, e.g. iconv -f utf-16 -t utf-8)"
+        else:
+            hint = " (it looks like Windows-1256: iconv -f cp1256 -t utf-8)" if _looks_cp1256(raw) else ""
         errors.add(path, line, f"is not valid UTF-8 here; save the file as UTF-8{hint}")
         return None
 
@@ -150,12 +180,14 @@ _PARSED: dict[Path, tuple] = {}
 
 
 def read_toml(path: Path, errors: ErrorList) -> TomlDoc | None:
+    if not inside_project(path, errors):
+        return None
     try:
-        stat = path.stat()
+        info = path.stat()
     except OSError as exc:
         errors.add(path, 0, f"cannot be read: {exc.strerror}")
         return None
-    stamp = (stat.st_size, stat.st_mtime_ns)
+    stamp = (info.st_size, info.st_mtime_ns)
     cached = _PARSED.get(path)
     if cached and cached[0] == stamp:
         return cached[1]

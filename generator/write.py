@@ -26,9 +26,28 @@ from generator.errors import OutputError
 
 MARKER = ".digest-build"
 """A small file at the root of every site the build writes: only such a folder is ever replaced."""
-MARKER_TEXT = b"This folder was written by digest build, which replaces it whole on the next build.\n"
+MARKER_HEAD = ("This folder was written by digest build, which replaces it whole on the next build.\n"
+               "These are the files it wrote; one that is not listed keeps the next build from replacing the folder.\n\n")
 PROTECTED = (".git", "seeds", "content", "templates", "tests", "generator")
 """The project's own folders, besides the project itself: never output, inside output, or around it."""
+
+
+def marker_text(names) -> bytes:
+    """The marker's content: what it is, then every file of the site, sorted (deterministic output)."""
+    return (MARKER_HEAD + "".join(f"{name}\n" for name in sorted(names))).encode("utf-8")
+
+
+def foreign_files(out: Path) -> list[str]:
+    """Files in a marked output folder that the build that marked it did not write (a CNAME, a
+    blog someone copied in): a reason not to replace the folder."""
+    text = (out / MARKER).read_text(encoding="utf-8", errors="replace")
+    owned = set(text.split("\n\n", 1)[1].splitlines()) if "\n\n" in text else set()
+    found = []
+    for folder, dirs, files in os.walk(out):
+        relative = Path(folder).relative_to(out)
+        found += [(relative / name).as_posix() for name in dirs if os.path.islink(os.path.join(folder, name))]
+        found += [(relative / name).as_posix() for name in files]
+    return sorted(name for name in found if name not in owned and name != MARKER)
 
 
 class BuildLocked(OutputError):
@@ -67,6 +86,16 @@ def check_output(out: Path, root: Path) -> Path:
         raise OutputError(name, f"is a folder that digest build did not write (it has no {MARKER} file); refusing "
                                 "to replace it: choose a missing or empty folder, or delete this one yourself")
     return absolute
+
+
+def check_owned(out: Path, root: Path) -> None:
+    """A marked output folder holds only what the build wrote; anything else would be lost."""
+    if (out / MARKER).is_file():
+        foreign = foreign_files(out)
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise OutputError(shown(out, root.resolve()), f"holds files digest build did not write ({', '.join(foreign[:3])}"
+                              f"{more}); refusing to replace it: move them out of the folder, then build again")
 
 
 class OutputLock:
@@ -254,13 +283,14 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
     with OutputLock(out, wait=wait, display=display):
         recover(out)
         check_output(out, root)  # a leftover put back is ours, but look again
+        check_owned(out, root)
         try:
             fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
         except OSError as exc:
             raise OutputError(shown(out.parent, root.resolve()), f"no new folder can be made here: {exc.strerror or exc}") from exc
         try:
             os.chmod(fresh, readable_mode(True))
-            write_file(fresh / MARKER, MARKER_TEXT)
+            write_tree({MARKER: marker_text(files)}, fresh, display)  # first: a leftover is known by it
             write_tree(files, fresh, display)
         except BaseException:
             remove_tree(fresh)

@@ -269,6 +269,91 @@ def case_cut_drop_as_a_number(project):
     return f"{NOTE_004}:{line}: 'drop' must be a list like [\"a\", \"b\"]"
 
 
+def case_topic_file_that_is_a_named_pipe(project):
+    (project / "content" / "topics" / "economic.toml").unlink()
+    os.mkfifo(project / "content" / "topics" / "economic.toml")
+    return "content/topics/economic.toml: is not a regular file (a pipe, a device or a folder); replace it with a text file"
+
+
+def case_seed_linked_to_dev_zero(project):
+    (project / SEED_001).unlink()
+    (project / SEED_001).symlink_to("/dev/zero")
+    return f"{SEED_001}: is a symbolic link to /dev/zero, outside the project"
+
+
+def case_seed_renamed_to_upper_case_suffix(project):
+    os.rename(project / SEED_001, project / SEED_001.replace(".txt", ".TXT"))
+    return f"{SEED_001.replace('.txt', '.TXT')}: ends in '.TXT'; name it with '.txt' in lower case"
+
+
+def case_glossary_deleted(project):
+    (project / "content" / "glossary.toml").unlink()
+    return f"content/glossary.toml: missing, but notes name entities (first {NOTE_000}:4); restore it, or remove the lists"
+
+
+def case_misspelt_topics_table(project):
+    line = edit(project, "content/digest.toml", "[topics.military]", "[topic.military]")
+    return f"content/digest.toml:{line}: unknown key 'topic' in the file"
+
+
+def case_topic_id_in_capitals(project):
+    line = edit(project, "content/digest.toml", "[topics.military]", "[topics.Military]")
+    return f"content/digest.toml:{line}: topic id 'Military' must be lower-case latin letters, digits and hyphens"
+
+
+def case_quote_of_nothing_but_tatweel(project):
+    line = edit(project, NOTE_003, 'exact = "بعد از کنفرانس صلحی که با تلاش اوکراین در سوئیس برگزار شد"', 'exact = "ـ"')
+    return f"{NOTE_003}:{line}: exact is empty; quote the passage the note is about"
+
+
+def case_link_with_nested_brackets_to_nowhere(project):
+    line = edit(project, NOTE_000, 'about.fa = """\n', 'about.fa = """\nمتن [الف [ب] ج](@no-such-article) و\n') + 1
+    return f"{NOTE_000}:{line}: '@no-such-article' points to nothing"
+
+
+def case_relative_link_with_text_over_two_lines(project):
+    line = edit(project, NOTE_000, 'about.fa = """\n', 'about.fa = """\n[الف\nب](../../../../etc)\n') + 1
+    return f"{NOTE_000}:{line}: '../../../../etc' is not a link the digest can keep"
+
+
+def case_reference_definition_in_a_quote(project):
+    line = edit(project, NOTE_000, 'about.fa = """\n', 'about.fa = """\n[الف][ب]\n\n> [ب]: page.html\n') + 3
+    return f"{NOTE_000}:{line}: 'page.html' is not a link the digest can keep"
+
+
+def case_error_in_an_annotation_sub_table(project):
+    line = edit(project, NOTE_000, '[[annotations]]\nid = "korean-war"', '[annotations.extra]\nx = 1\n\n[[annotations]]\nid = "korean-war"')
+    return f"{NOTE_000}:{line}: unknown key 'extra' in annotations; expected one of"
+
+
+def case_empty_site_title(project):
+    line = edit(project, "content/digest.toml", 'fa = "روسیه و کره شمالی: گزیده‌ی حاشیه‌نویسی‌شده"', 'fa = " "')
+    return f"content/digest.toml:{line}: title.fa is empty: every page shows it"
+
+
+def case_empty_alias(project):
+    line = edit(project, "content/glossary.toml", 'id = "kim-jong-un"', 'id = "kim-jong-un"')
+    edit(project, "content/glossary.toml", 'aliases = ["كيم جونج أون",', 'aliases = ["", "كيم جونج أون",')
+    return f"content/glossary.toml:{line}: 'kim-jong-un' has an empty spelling"
+
+
+def case_related_twice(project):
+    line = edit(project, NOTE_003, 'related = ["putin-to-visit-north-korea-june-2024"]',
+                'related = ["putin-to-visit-north-korea-june-2024", "putin-to-visit-north-korea-june-2024"]')
+    return f"{NOTE_003}:{line}: related lists putin-to-visit-north-korea-june-2024 twice"
+
+
+def case_protocol_relative_base_url(project):
+    line = edit(project, "content/digest.toml", 'base_url = "/"', 'base_url = "//evil.example/"')
+    return f"content/digest.toml:{line}: base_url must be an absolute URL like https://example.org/digest/ or a path"
+
+
+def case_note_saved_as_utf16(project):
+    note = project / NOTE_003
+    note.write_bytes(note.read_text(encoding="utf-8").encode("utf-16"))
+    return f"{NOTE_003}:1: is not valid UTF-8 here; save the file as UTF-8 (it is UTF-16: save it as UTF-8"
+
+
 def case_empty_note(project):
     (project / NOTE_003).write_text("\n", encoding="utf-8")
     return f"{NOTE_003}: is empty; start from the note that `digest new seeds/003_dd389d9e22ba10dd.txt` writes"
@@ -379,6 +464,33 @@ def current_umask() -> int:
     return mask
 
 
+def test_files_the_build_did_not_write_keep_a_marked_folder(project, capsys):
+    """Pelican and MkDocs users lost a CNAME, a blog or .git they kept in the output folder."""
+    (project / "site" / "CNAME").write_text("digest.example.org\n")
+    (project / "site" / "blog").mkdir()
+    (project / "site" / "blog" / "post.html").write_text("mine")
+    before = tree_digest(project / "site")
+    code = main(["--root", str(project), "build"])
+    err = capsys.readouterr().err
+    assert code == 1 and err == ("site: holds files digest build did not write (CNAME, blog/post.html); refusing to "
+                                 "replace it: move them out of the folder, then build again\n"), err
+    assert tree_digest(project / "site") == before
+    BATTERY.append(("a CNAME and a blog copied into site/", "refused", err.strip()))
+
+
+def test_serve_writes_the_whole_site_again_when_site_was_deleted(project):
+    from generator.incremental import Builder
+
+    builder = Builder(project, project / "site")
+    builder.build()
+    shutil.rmtree(project / "site")
+    edit(project, NOTE_000, "کیم با قطار زرهی به روسیه رفت", "کیم با قطار زرهی خود به روسیه رفت")
+    builder.build()
+    clean = project.parent / "clean"
+    assert main(["--root", str(project), "build", "--out", str(clean)]) == 0
+    assert tree_digest(project / "site") == tree_digest(clean)
+
+
 def test_leftovers_of_killed_builds_are_cleaned_and_a_moved_site_put_back(project, capsys):
     before = tree_digest(project / "site")
     (project / ".site-new-abc123").mkdir()
@@ -415,6 +527,43 @@ def test_digest_new_on_a_seed_that_is_not_utf8(project, capsys):
     assert code == 1 and err.splitlines()[0].startswith("seeds/005_legacy.txt:1: is not valid UTF-8 here"), err
     assert not (project / "content" / "notes" / "005_legacy.toml").exists()
     BATTERY.append(("digest new on a Windows-1256 seed", "clear error", err.splitlines()[0]))
+
+
+def test_digest_new_writes_hidden_characters_visibly_and_check_points_at_the_seed(project, capsys):
+    seed = project / "seeds" / "005_hidden.txt"
+    seed.write_text("پوتین \u202e به پیونگ یانگ \x07 می‌رود\n\nمتن خبر.\n", encoding="utf-8")
+    resum(project)
+    assert main(["--root", str(project), "new", str(seed)]) == 0
+    note = (project / "content" / "notes" / "005_hidden.toml").read_text(encoding="utf-8")
+    assert "\u202e" not in note and "\x07" not in note
+    assert "# headline found in the seed: پوتین <U+202E> به پیونگ یانگ <U+0007> می‌رود" in note
+    assert "# The seed has hidden characters (U+0007, U+202E)" in note
+    capsys.readouterr()
+    assert main(["--root", str(project), "check"]) == 1
+    assert not any(line.startswith("content/notes/005_hidden.toml:6") for line in capsys.readouterr().err.splitlines())
+
+
+def test_checksums_as_sha256sum_writes_them_in_binary_mode_or_upper_case_are_read(project, capsys):
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest().upper()} *seeds/{p.name}"
+             for p in sorted((project / "seeds").glob("*.txt"))]
+    (project / "seeds" / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_passes(project, capsys)
+
+
+def test_a_seed_name_with_a_newline_stays_on_one_line(project, capsys):
+    (project / "seeds" / "005_a\nb.txt").write_text("خبر", encoding="utf-8")
+    code = main(["--root", str(project), "check"])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 1 and err[-1] == "2 errors; nothing was written.", err
+    assert "seeds/005_a\\x0ab.txt: is not listed in seeds/SHA256SUMS; add it with: (cd seeds && sha256sum " \
+           "'005_a\\x0ab.txt' >> SHA256SUMS)" in err, err
+
+
+def test_out_with_a_tilde_is_the_home_folder(project, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert main(["--root", str(project), "build", "--out=~/public"]) == 0
+    assert (tmp_path / "home" / "public" / "fa" / "index.html").is_file()
+    assert not (Path.cwd() / "~").exists()
 
 
 def test_digest_new_ignores_a_byte_order_mark(project, capsys):

@@ -4,9 +4,4 @@ The pipeline runs one way: load → clean → anchor → model → render → in
 `generator.build.build()` is the orchestrator; `generator.cli` is the command line.
 """
 
-from pathlib import Path
-
 __version__ = "0.1.0"
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-"""The theme: Jinja templates, assets and interface catalogs."""

@@ -17,6 +17,7 @@ from generator.links import Targets, check_refs
 from generator.load import Content, Note
 from generator.memo import ByIdentity
 from generator.model import Article, PubDate, Site, Source
+from generator.theme import Theme
 from generator.textnorm import character_name, hidden_characters, normalize
 
 
@@ -128,7 +129,7 @@ def assemble(content: Content, cache: dict | None = None) -> Site:
         articles.append(article)
     errors.raise_if_any()
     newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
-    site = Site(content.settings, tuple(newest_first), content.entities, content.events)
+    site = Site(content.settings, tuple(newest_first), content.entities, content.events, Theme.of(content.root))
     check_refs(content.docs, Targets(site), errors)
     check_spellings(content, articles, errors)
     errors.raise_if_any()

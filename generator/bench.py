@@ -25,7 +25,7 @@ from pathlib import Path
 
 from generator.index import build_index
 from generator.model import Mention, Site
-from generator.render import TEMPLATES
+from generator.theme import DEFAULT as TEMPLATES
 
 QUERIES = [
     "پوتین", "بوتين", "Putin", "کیم جونگ اون", "كيم جونج أون", "فلاديفوستوك", "ولادی وستوک", "شويغو",

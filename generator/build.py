@@ -17,7 +17,7 @@ from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
-from generator.render import TEMPLATES
+from generator.theme import Theme
 from generator.write import check_output, check_owned, write_site
 
 
@@ -40,10 +40,9 @@ def base_path(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def asset_files(templates: Path = TEMPLATES) -> dict[str, bytes]:
-    folder = templates / "assets"
-    return {f"assets/{p.relative_to(folder).as_posix()}": p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+def asset_files(theme: Theme) -> dict[str, bytes]:
+    """The theme's assets (the project's own over the defaults), as site files."""
+    return {name: path.read_bytes() for name, path in theme.files("assets/**/*").items()}
 
 
 def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
@@ -56,7 +55,7 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
 
     `index` is the index of the previous build (`digest serve`), updated rather than rebuilt."""
     files = dict(pages)
-    files.update(asset_files())
+    files.update(asset_files(site.theme))
     files.update({f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()})
     return files
 

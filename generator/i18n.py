@@ -22,7 +22,6 @@ from babel.support import Translations
 from hijridate import Gregorian, Hijri
 from hijridate.ummalqura import GREGORIAN_RANGE
 
-from generator import TEMPLATES
 from generator.textnorm import normalize
 
 DIGITS = {
@@ -30,7 +29,6 @@ DIGITS = {
     "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
 }
 TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-LOCALE_DIR = TEMPLATES / "locale"
 
 
 def local_digits(value, lang: str) -> str:
@@ -100,12 +98,11 @@ def parse_dateline(dateline: str) -> dt.date | None:
         return None
 
 
-def translations(lang: str, locale_dir: Path = LOCALE_DIR) -> Translations:
-    """Compile templates/locale/{lang}/LC_MESSAGES/messages.po in memory (no .mo in the repo).
+def translations(lang: str, po: Path) -> Translations:
+    """Compile a catalog (templates/locale/{lang}/LC_MESSAGES/messages.po) in memory (no .mo in the repo).
 
     Compiled again only when the catalog file changes (an editor may translate during serve).
     """
-    po = locale_dir / lang / "LC_MESSAGES" / "messages.po"
     return _compiled(po, lang, po.stat().st_mtime_ns)
 
 

@@ -18,6 +18,7 @@ from generator.build import asset_files, base_path, load_site, output_files
 from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
 from generator.render import make_env
+from generator.theme import Theme
 from generator.errors import OutputError
 from generator.write import (MARKER, OutputLock, check_output, marker_text, remove_empty_folders, replace_file, shown,
                              write_site)
@@ -31,7 +32,7 @@ class Builder:
         self.pages: dict[str, tuple] = {}
         self.index = SearchIndex()
         self.planner = Planner()
-        self.env = make_env()
+        self.env = make_env(Theme.of(root))
 
     def build(self, changed: set[str] | None = None) -> str:
         """Rebuild what the edits touched. Returns a summary. `changed`: the absolute paths written
@@ -67,7 +68,7 @@ class Builder:
         except BaseException:
             self.index = SearchIndex()  # it may be half updated
             raise
-        changes |= asset_files()
+        changes |= asset_files(site.theme)
         changes |= {name: pages[name][1] for name in rendered}
         changes |= dict.fromkeys(self.pages.keys() - pages.keys())
         self.pages = pages

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from generator.theme import Theme
+
 LANGS = ("fa", "ar")
 ANNOTATION_KINDS = ("context", "cross-reference", "disputed", "correction")
 
@@ -190,6 +192,8 @@ class Site:
     entities: tuple[Entity, ...] = field(default=())
     events: tuple[Event, ...] = field(default=())
     """Oldest first."""
+    theme: Theme = field(default=Theme(), compare=False)
+    """Where its pages are rendered from (the project's templates/, then the defaults)."""
     by_slug: dict[str, Article] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self):

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
-from generator.i18n import LOCALE_DIR
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
-from generator.render import (TEMPLATES, article_rows, event_passages, make_env, name_example, relative_root, render_page,
+from generator.render import (article_rows, event_passages, make_env, name_example, relative_root, render_page,
                               search_strings, split_parts, template_failure)
 
 
@@ -108,8 +107,9 @@ def article_facts(article: Article) -> Facts:
 
 def template_versions(env: Environment) -> dict[str, str]:
     """Each page template's version: changes with it, any template it extends, imports or includes, or a catalog."""
-    sources = {path.relative_to(TEMPLATES).as_posix(): path.read_text(encoding="utf-8") for path in TEMPLATES.glob("*.html")}
-    catalogs = hashlib.sha256(b"".join(path.read_bytes() for path in sorted(LOCALE_DIR.rglob("*.po")))).hexdigest()
+    theme = env.globals["theme"]
+    sources = {name: path.read_text(encoding="utf-8") for name, path in theme.files("*.html").items()}
+    catalogs = hashlib.sha256(b"".join(theme.catalog(lang).read_bytes() for lang in LANGS)).hexdigest()
     versions = {}
     for name in sources:
         seen, todo = set(), [name]
@@ -120,7 +120,7 @@ def template_versions(env: Environment) -> dict[str, str]:
                 try:
                     todo += _references(env, sources[current], current)
                 except TemplateSyntaxError as exc:
-                    raise template_failure(exc, current) from exc
+                    raise template_failure(exc, current, theme) from exc
         digest = hashlib.sha256(catalogs.encode())
         for used in sorted(seen):
             digest.update(used.encode() + b"\0" + sources[used].encode())
@@ -296,7 +296,7 @@ class Planner:
                 specs.append(self._spec("entities.html", lang, f"{lang}/entities/", key=(site.entities, tuple(passage_counts.items())),
                                         values=lambda: {"counts": passage_counts}))
             specs.append(self._spec("search.html", lang, f"{lang}/search/", key=(example,),
-                                    values=lambda lang=lang: {"search_strings": search_strings(lang), "name_example": example}))
+                                    values=lambda lang=lang: {"search_strings": search_strings(lang, site.theme), "name_example": example}))
             if site.events:
                 passages = {e.id: event_passages(site, e) for e in site.events}
                 key = (site.events, tuple((e, tuple((self._listing(a.slug), x) for a, x in p)) for e, p in passages.items()))
@@ -307,7 +307,7 @@ class Planner:
 
 def plan(site: Site, base_path: str, env: Environment | None = None) -> list[PageSpec]:
     """Every page of the site, planned once (a clean build)."""
-    return Planner().plan(site, base_path, env or make_env())
+    return Planner().plan(site, base_path, env or make_env(site.theme))
 
 
 def _group_values(kind: str, name: str, groups) -> dict:
@@ -328,7 +328,7 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
                 rendered: list[str] | None = None) -> dict[str, tuple]:
     """{file: (key, UTF-8 HTML)}; pages whose key is unchanged reuse the previous HTML.
     The files of the pages rendered anew are appended to `rendered`."""
-    env = env or make_env()
+    env = env or make_env(site.theme)
     pages = {}
     progress = Progress(len(specs), "rendering pages")
     for done, spec in enumerate(specs, start=1):
@@ -340,7 +340,8 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
             try:
                 html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
             except Exception as exc:
-                raise template_failure(exc, spec.template, "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
+                raise template_failure(exc, spec.template, site.theme,
+                                       "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
             pages[spec.file] = (spec.key, html.encode("utf-8"))
             if rendered is not None:
                 rendered.append(spec.file)

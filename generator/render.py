@@ -20,10 +20,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from generator import TEMPLATES
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import ref_path, split_passage
+from generator.theme import Theme
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
@@ -139,9 +139,10 @@ def language_name(lang: str, in_lang: str) -> str:
     return Locale(lang).get_display_name(in_lang)
 
 
-def make_env(templates: Path = TEMPLATES) -> Environment:
+def make_env(theme: Theme = Theme()) -> Environment:
+    """The one Jinja environment of a theme; `theme` is also a global, for the catalogs and errors."""
     env = Environment(
-        loader=FileSystemLoader(templates, encoding="utf-8-sig"),  # a BOM some editors write is no text
+        loader=FileSystemLoader(theme.folders, encoding="utf-8-sig"),  # a BOM some editors write is no text
         autoescape=True,
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -151,7 +152,7 @@ def make_env(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter)
-    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS)
+    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme)
     return env
 
 
@@ -249,9 +250,9 @@ def name_example(site: Site, mentions: Counter) -> str:
     return "، ".join(dict.fromkeys([entity.aliases[0] if entity.aliases else entity.name.fa, entity.name.ar, entity.latin]))
 
 
-def search_strings(lang: str) -> dict:
+def search_strings(lang: str, theme: Theme) -> dict:
     """Interface text the search page's script needs, in the page's language."""
-    t = translations(lang)
+    t = translations(lang, theme.catalog(lang))
     return {
         "count": {cat: t.ngettext("%(num)s result", "%(num)s results", n) for cat, n in PLURAL_SAMPLES.items()},
         "none": t.gettext("Nothing found."),
@@ -263,21 +264,23 @@ def search_strings(lang: str) -> dict:
     }
 
 
-def template_failure(exc: Exception, template: str, rendering: str = "") -> ContentErrors:
+def template_failure(exc: Exception, template: str, theme: Theme, rendering: str = "") -> ContentErrors:
     """An exception raised in a template, as the error an editor can act on: the template's file and
     line (Jinja puts template lines into the traceback), what went wrong, and the page being rendered."""
-    line = getattr(exc, "lineno", None) if isinstance(exc, TemplateSyntaxError) else None
-    name = getattr(exc, "name", None) or template if isinstance(exc, TemplateSyntaxError) else template
+    syntax = isinstance(exc, TemplateSyntaxError)
+    path = Path(exc.filename) if syntax and exc.filename else theme.files(template).get(template, theme.folders[0] / template)
+    line = exc.lineno if syntax else None
     if line is None:
         for frame in traceback.extract_tb(exc.__traceback__):
-            if Path(frame.filename).is_relative_to(TEMPLATES):
-                name, line = Path(frame.filename).relative_to(TEMPLATES).as_posix(), frame.lineno
+            if any(Path(frame.filename).is_relative_to(folder) for folder in theme.folders):
+                path, line = Path(frame.filename), frame.lineno
     what = getattr(exc, "message", None) or str(exc)
     where = f" (while rendering {rendering})" if rendering else ""
-    return ContentErrors([ContentError(f"{TEMPLATES.name}/{name}", line or 0, f"{type(exc).__name__}: {what}{where}")])
+    return ContentErrors([ContentError(theme.shown(path), line or 0,
+                                       f"{type(exc).__name__}: {what}{where}")])
 
 
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
-    env.install_gettext_translations(translations(lang), newstyle=True)
+    env.install_gettext_translations(translations(lang, env.globals["theme"].catalog(lang)), newstyle=True)
     page = Page(lang, path, root, template.removesuffix(".html"))
     return env.get_template(template).render(page=page, site=site, **values)

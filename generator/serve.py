@@ -33,7 +33,7 @@ from watchdog.observers import Observer
 
 from generator.errors import PathError, describe
 from generator.incremental import Builder
-from generator.render import TEMPLATES
+from generator.theme import Theme
 
 DEBOUNCE_S = 0.03
 IDLE_S = 5.0
@@ -236,7 +236,7 @@ def watch(preview: Preview) -> Observer:
     """Start watching the project's inputs; every burst of saves becomes one rebuild."""
     observer = Observer()
     changes = Changes(preview)
-    for folder in (preview.root / "seeds", preview.root / "content", TEMPLATES):
+    for folder in (preview.root / "seeds", preview.root / "content", *Theme.of(preview.root).folders):
         if folder.exists():
             observer.schedule(changes, str(folder), recursive=True)
     observer.start()

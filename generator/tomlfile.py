@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import TEMPLATES
+from generator.theme import Theme
 from generator.errors import ErrorList
 from generator.i18n import date_problem
 from generator.model import LANGS, Bilingual
@@ -292,16 +292,16 @@ TEMPLATE_ID = re.compile(r'\sid="([a-z0-9-]+)"')
 
 
 @functools.lru_cache(maxsize=4)
-def template_ids(templates: Path) -> frozenset[str]:
+def template_ids(theme: Theme) -> frozenset[str]:
     """The fixed ids the templates give their elements (main, summary-title…): an annotation or
     event id equal to one would duplicate it and take over its links (the skip link's #main)."""
-    return frozenset(found for path in templates.glob("*.html")
-                     for found in TEMPLATE_ID.findall(path.read_text(encoding="utf-8")))
+    return frozenset(found for path in theme.files("*.html").values()
+                     for found in TEMPLATE_ID.findall(path.read_text(encoding="utf-8-sig")))
 
 
 def check_not_reserved(doc: TomlDoc, keypath: tuple, value: str, what: str, errors: ErrorList) -> None:
     """Annotation and event ids become HTML ids on pages that have ids of their own."""
-    fixed = template_ids(TEMPLATES)
+    fixed = template_ids(Theme.of(errors.root))
     if value in fixed or RESERVED_ID.match(value):
         errors.add(doc.path, doc.line(*keypath), f"{what} '{value}' is reserved by the pages; choose another (reserved: "
                    f"p1, p2…, note-…, {', '.join(sorted(fixed))})")

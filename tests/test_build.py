@@ -143,7 +143,7 @@ def test_failure_while_writing_leaves_the_previous_site(project, monkeypatch):
     before = tree_digest(project / "site")
 
     # a file that cannot be written, after others were: the half-written folder must vanish
-    monkeypatch.setattr(build_module, "asset_files", lambda: {"assets/x.css": b"x", "assets/broken": None})
+    monkeypatch.setattr(build_module, "asset_files", lambda theme: {"assets/x.css": b"x", "assets/broken": None})
     with pytest.raises(TypeError):
         build(project)
     assert tree_digest(project / "site") == before

@@ -10,6 +10,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from generator.i18n import dates, local_digits, parse_dateline, translations
+from generator.theme import Theme
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "templates" / "locale"
@@ -36,7 +37,7 @@ def test_dateline_in_any_digits_and_with_arabic_yeh():
 
 
 def test_arabic_plural_forms():
-    t = translations("ar")
+    t = translations("ar", Theme().catalog("ar"))
     forms = {n: t.ngettext("%(num)s article", "%(num)s articles", n) for n in (0, 1, 2, 3, 10, 11, 99, 100, 102, 103)}
     assert forms == {0: "لا مقالات", 1: "مقال واحد", 2: "مقالان", 3: "%(num)s مقالات", 10: "%(num)s مقالات",
                      11: "%(num)s مقالًا", 99: "%(num)s مقالًا", 100: "%(num)s مقال", 102: "%(num)s مقال", 103: "%(num)s مقالات"}

@@ -4,7 +4,6 @@ override it file by file, in `digest build` and in `digest serve`."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time

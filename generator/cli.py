@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -86,12 +87,15 @@ def run_check(root: Path, as_json: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Every failure ends as `path:line: message` lines and exit code 1 (130 after
     Ctrl-C), never a traceback, unless --debug asks for one."""
-    args = parser().parse_args(argv)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
+    try:
+        args = parser().parse_args(argv)
+    except KeyboardInterrupt:
+        return interrupted()
     root = args.root.expanduser().resolve()  # --root=~/x reaches us with its ~
     if getattr(args, "out", None):
         args.out = args.out.expanduser()
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
     try:
         return run(args, root)
     except ContentErrors as errors:
@@ -101,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.debug:
             raise
-        print("\ninterrupted; nothing was changed", file=sys.stderr)
-        return INTERRUPTED
+        return interrupted()
     except Exception as error:
         if args.debug:
             raise
@@ -111,6 +114,37 @@ def main(argv: list[str] | None = None) -> int:
             return report(lines, True)
         print("\n".join(lines), file=sys.stderr)
         return 1
+
+
+def interrupted() -> int:
+    print("\ninterrupted; nothing was changed", file=sys.stderr)
+    return INTERRUPTED
+
+
+def leave(code: int) -> None:
+    """Exit with `code`. After Ctrl-C, CPython may end the process by SIGINT instead of the code it
+    was given once a KeyboardInterrupt has passed through an import, even a caught one: leave with
+    130 directly, as promised, once the output is flushed."""
+    if code == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
+def entry() -> None:
+    """The `digest` command (and `python -m generator`)."""
+    sys.unraisablehook = _unraisable
+    leave(main())
+
+
+def _unraisable(unraisable) -> None:
+    """Ctrl-C that lands in a callback Python cannot raise from (importlib's module locks) would be
+    printed as 'Exception ignored' and lost; send it again so that it stops the command."""
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+    else:
+        sys.__unraisablehook__(unraisable)
 
 
 def _interrupt(signum, frame):

@@ -7,7 +7,7 @@ written; a failure anywhere leaves the previous site untouched.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -17,6 +17,7 @@ from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
+from generator.render import site_url
 from generator.theme import Theme
 from generator.write import check_output, check_owned, write_site
 
@@ -27,6 +28,17 @@ class BuildResult:
     pages: int
     files: int
     seconds: float
+    notes: tuple[str, ...] = ()
+    """What the publisher should know: parts left out, and why."""
+
+
+def publishing_notes(site: Site) -> tuple[str, ...]:
+    """Feeds, the sitemap, canonical links and sharing tags need the site's absolute address."""
+    if site_url(site.settings.base_url):
+        return ()
+    return (f"note: base_url is only a path (\"{site.settings.base_url}\"), so feeds, sitemap.xml, robots.txt, "
+            "canonical links and sharing tags were left out; set base_url = \"https://…\" in content/digest.toml "
+            "or pass --base-url",)
 
 
 def load_site(root: Path, cache: dict | None = None, changed: set[str] | None = None) -> Site:
@@ -45,9 +57,15 @@ def asset_files(theme: Theme) -> dict[str, bytes]:
     return {name: path.read_bytes() for name, path in theme.files("assets/**/*").items()}
 
 
+def published_at(site: Site, base_url: str | None) -> Site:
+    """The site with --base-url, when given, in place of the base_url of content/digest.toml."""
+    return replace(site, settings=replace(site.settings, base_url=base_url)) if base_url else site
+
+
 def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
     """Stages 5–6: every file of the site, in memory: pages, assets, search index."""
-    return output_files(site, render_site(site, base_path(base_url or site.settings.base_url)))
+    site = published_at(site, base_url)
+    return output_files(site, render_site(site, base_path(site.settings.base_url)))
 
 
 def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None = None) -> dict[str, bytes]:
@@ -64,11 +82,11 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None) -> B
     started = time.perf_counter()
     out = out or root / "site"
     check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
-    site = load_site(root)
-    files = site_files(site, base_url)
+    site = published_at(load_site(root), base_url)
+    files = site_files(site)
     write_site(files, out, root)
     pages = sum(name.endswith(".html") for name in files)
-    return BuildResult(site, pages, len(files), time.perf_counter() - started)
+    return BuildResult(site, pages, len(files), time.perf_counter() - started, publishing_notes(site))
 
 
 def check(root: Path) -> tuple[Site, list[str]]:

@@ -195,4 +195,6 @@ def run(args: argparse.Namespace, root: Path) -> int:
     out = args.out or root / "site"
     result = build(root, out, args.base_url)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s → {out}")
+    for note in result.notes:
+        print(note, file=sys.stderr)
     return 0

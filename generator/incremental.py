@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from generator.build import asset_files, base_path, load_site, output_files
+from generator.build import asset_files, base_path, load_site, output_files, published_at
 from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
 from generator.render import make_env
@@ -55,7 +55,8 @@ class Builder:
     def _build(self, changed: set[str] | None) -> str:
         site = load_site(self.root, self.articles, changed)
         try:
-            specs = self.planner.plan(site, base_path(self.base_url or site.settings.base_url), self.env)
+            site = published_at(site, self.base_url)
+            specs = self.planner.plan(site, base_path(site.settings.base_url), self.env)
         except BaseException:
             self.planner = Planner()  # it may be half updated
             raise

@@ -23,8 +23,12 @@ from jinja2 import Environment, TemplateSyntaxError, meta
 
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
-from generator.render import (article_rows, event_passages, make_env, name_example, relative_root, render_page,
+from generator.render import (site_url, article_rows, event_passages, make_env, name_example, relative_root, render_page,
                               search_strings, split_parts, template_failure)
+
+
+FEED_SIZE = 20
+"""Entries in each Atom feed: the newest articles."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ def article_facts(article: Article) -> Facts:
 def template_versions(env: Environment) -> dict[str, str]:
     """Each page template's version: changes with it, any template it extends, imports or includes, or a catalog."""
     theme = env.globals["theme"]
-    sources = {name: path.read_text(encoding="utf-8") for name, path in theme.files("*.html").items()}
+    sources = {name: path.read_text(encoding="utf-8") for name, path in theme.files("*").items()}
     catalogs = hashlib.sha256(b"".join(theme.catalog(lang).read_bytes() for lang in LANGS)).hexdigest()
     versions = {}
     for name in sources:
@@ -163,7 +167,7 @@ class Planner:
     def plan(self, site: Site, base_path: str, env: Environment) -> list[PageSpec]:
         settings = site.settings
         shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
-                  bool(site.entities), bool(site.events))
+                  bool(site.entities), bool(site.events), settings.base_url)
         context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities)
         same_context = context == self.context
         if not same_context:
@@ -179,6 +183,27 @@ class Planner:
         specs = [spec for section in self.sections.values() for spec in section]
         for pair in self.article_specs:
             specs += pair
+        return specs + self._plan_publishing(site, specs)
+
+    def _plan_publishing(self, site: Site, pages: list[PageSpec]) -> list[PageSpec]:
+        """Feeds (each language, each topic), the sitemap, robots.txt and the web manifests: only with
+        the site's absolute address (base_url), which feeds and sitemaps must use."""
+        if not site_url(site.settings.base_url):
+            return []
+        latest = [(a, f.listing) for a, f in zip(site.articles[:FEED_SIZE], self.facts)]
+        specs = []
+        for lang in LANGS:
+            specs.append(self._spec("feed.xml", lang, f"{lang}/", file=f"{lang}/feed.xml", key=(tuple(l for _, l in latest),),
+                                    values=lambda: {"entries": [a for a, _ in latest], "topic": None}))
+            for topic in site.settings.topics:
+                members = [site.articles[p] for p in self.members[("topic", topic.id)][:FEED_SIZE]]
+                key = (topic.id, tuple(self._listing(a.slug) for a in members))
+                specs.append(self._spec("feed.xml", lang, f"{lang}/topics/{topic.id}/", file=f"{lang}/topics/{topic.id}/feed.xml",
+                                        key=key, values=lambda members=members, topic=topic: {"entries": members, "topic": topic}))
+            specs.append(self._spec("manifest.webmanifest", lang, f"{lang}/", file=f"{lang}/manifest.webmanifest"))
+        listed = tuple(spec.path for spec in pages if spec.template != "404.html" and spec.lang == "fa" or spec.path == "")
+        specs.append(self._spec("sitemap.xml", "fa", "", file="sitemap.xml", key=(listed,), values=lambda: {"paths": listed}))
+        specs.append(self._spec("robots.txt", "fa", "", file="robots.txt"))
         return specs
 
     def _start(self, site: Site) -> None:

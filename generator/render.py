@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import ref_path, split_passage
+from generator.structured import breadcrumbs, news_article, website
 from generator.theme import Theme
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
@@ -77,6 +78,9 @@ class Page:
     root: str
     """Prefix that leads from this page to the site root: '../../../', or the base path on 404 pages."""
     kind: str
+    site_url: str = ""
+    """The site's absolute address (https://example.org/digest/), or "" when base_url is only a path:
+    canonical links, feeds and sharing tags need it, and are left out without it."""
 
     @property
     def other(self) -> str:
@@ -88,6 +92,21 @@ class Page:
 
     def url(self, path: str) -> str:
         return self.root + path
+
+    def absolute(self, path: str | None = None) -> str:
+        """The absolute URL of a site path (of this page by default); "" without a site address."""
+        return self.site_url + (self.path if path is None else path) if self.site_url else ""
+
+    @property
+    def absolute_alternate(self) -> str:
+        return self.absolute(self.other + self.path[len(self.lang):])
+
+
+def site_url(base_url: str) -> str:
+    """The site's absolute address with a final slash, or "" when base_url is only a path."""
+    if not base_url.startswith(("https://", "http://")):
+        return ""
+    return base_url if base_url.endswith("/") else base_url + "/"
 
 
 def relative_root(path: str) -> str:
@@ -152,7 +171,8 @@ def make_env(theme: Theme = Theme()) -> Environment:
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter)
-    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme)
+    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme,
+                       news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env
 
 
@@ -282,5 +302,5 @@ def template_failure(exc: Exception, template: str, theme: Theme, rendering: str
 
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
     env.install_gettext_translations(translations(lang, env.globals["theme"].catalog(lang)), newstyle=True)
-    page = Page(lang, path, root, template.removesuffix(".html"))
+    page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(site.settings.base_url))
     return env.get_template(template).render(page=page, site=site, **values)

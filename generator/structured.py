@@ -1,0 +1,62 @@
+"""Structured data (schema.org JSON-LD) for search engines: what each page is, in their vocabulary.
+
+NewsArticle for an article page (its original's language, date and outlet, the glossary entries
+it is about), WebSite with a SearchAction for the home page, BreadcrumbList for pages below it.
+Written only when the site has an absolute address: these URLs must be absolute.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+
+def news_article(page, site, article) -> dict:
+    """Google's Article rich result asks for headline (110 characters at most), image, datePublished
+    and author; the outlet is both the author and the source, the digest the publisher."""
+    outlet = {"@type": "Organization", "name": article.source.outlet}
+    logo = page.absolute("assets/icon-512.png")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline if len(article.headline) <= 110 else article.headline[:109] + "…",
+        "inLanguage": article.lang,
+        "datePublished": article.published.date.isoformat(),
+        "url": page.absolute(),
+        "mainEntityOfPage": page.absolute(),
+        "description": Markup(article.summary.prefer(page.lang)[0]).striptags()[:300],
+        "image": [logo],
+        "author": outlet,
+        "sourceOrganization": outlet,
+        "publisher": {"@type": "Organization", "name": site.settings.title.get(page.lang),
+                      "logo": {"@type": "ImageObject", "url": logo}},
+        "about": [{"@type": "Thing", "name": site.entity(e).name.get(page.lang), "url": page.absolute(f"{page.lang}/entities/{e}/")}
+                  for e in article.entities],
+    }
+    if article.source.url:
+        data["isBasedOn"] = article.source.url
+    return data
+
+
+def website(page, site) -> dict:
+    """The site, and how to search it: /{lang}/search/?q=."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.settings.title.get(page.lang),
+        "url": page.absolute(f"{page.lang}/"),
+        "inLanguage": page.lang,
+        "potentialAction": {"@type": "SearchAction",
+                            "target": {"@type": "EntryPoint", "urlTemplate": page.absolute(f"{page.lang}/search/") + "?q={search_term_string}"},
+                            "query-input": "required name=search_term_string"},
+    }
+
+
+def breadcrumbs(page, site, *trail: tuple[str, str]) -> dict:
+    """Home, then each (name, site path) of the trail; the last is this page."""
+    items = [(site.settings.title.get(page.lang), f"{page.lang}/"), *trail]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [{"@type": "ListItem", "position": n, "name": name, "item": page.absolute(path)}
+                            for n, (name, path) in enumerate(items, start=1)],
+    }

@@ -165,3 +165,16 @@ def test_a_site_without_an_address_leaves_out_what_must_be_absolute_and_says_so(
     assert not (site / "sitemap.xml").exists() and not (site / "fa" / "feed.xml").exists()
     assert "canonical" not in head(site / "fa" / "index.html")["links"]
     assert head(site / "fa" / "index.html")["links"]["alternate@ar"] == ["../ar/"]
+
+
+def test_the_github_pages_workflow_runs_commands_that_work_here(tmp_path):
+    """The workflow installs with pip and builds with the Pages address (a sub-path); the same build runs here."""
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    runs = re.findall(r"^\s+run: (.+)$", workflow, re.M)
+    assert runs == ["python -m pip install .", 'digest build --base-url "${{ steps.pages.outputs.base_url }}/"']
+    assert "path: site" in workflow and "actions/deploy-pages@" in workflow and "pages: write" in workflow
+    out = tmp_path / "site"
+    result = build(ROOT, out, base_url="https://owner.github.io/digest/")
+    assert result.notes == ()
+    assert "<loc>https://owner.github.io/digest/fa/</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'href="/digest/assets/site.css"' in (out / "404.html").read_text(encoding="utf-8")

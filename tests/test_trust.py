@@ -591,7 +591,8 @@ def test_a_root_that_is_no_project_is_one_line(tmp_path, capsys, where, message)
         assert main(["--root", str(root), *command]) == 1
         assert capsys.readouterr().err == message.format(root=root) + "\n"
     assert not (root / "site").exists()
-    BATTERY.append((f"--root names a {where} folder", "clear error", message.format(root="/path")))
+    named = {"missing": "a missing folder", "file": "a file", "empty": "a folder with no project"}[where]
+    BATTERY.append((f"--root names {named}", "clear error", message.format(root="/path")))
 
 
 def test_serve_on_a_port_in_use_says_so_before_building(project, capsys):

@@ -29,6 +29,8 @@ from generator.render import (site_url, article_rows, event_passages, make_env, 
 
 FEED_SIZE = 20
 """Entries in each Atom feed: the newest articles."""
+SITEMAP_PATHS = 20_000
+"""Pages per sitemap file: each is listed in both languages, well under the protocol's 50,000 URLs."""
 
 
 @dataclass(frozen=True)
@@ -201,8 +203,16 @@ class Planner:
                 specs.append(self._spec("feed.xml", lang, f"{lang}/topics/{topic.id}/", file=f"{lang}/topics/{topic.id}/feed.xml",
                                         key=key, values=lambda members=members, topic=topic: {"entries": members, "topic": topic}))
             specs.append(self._spec("manifest.webmanifest", lang, f"{lang}/", file=f"{lang}/manifest.webmanifest"))
-        listed = tuple(spec.path for spec in pages if spec.template != "404.html" and spec.lang == "fa" or spec.path == "")
-        specs.append(self._spec("sitemap.xml", "fa", "", file="sitemap.xml", key=(listed,), values=lambda: {"paths": listed}))
+        listed = [spec.path for spec in pages if spec.template != "404.html" and spec.lang == "fa" or spec.path == ""]
+        parts = [tuple(listed[n:n + SITEMAP_PATHS]) for n in range(0, len(listed), SITEMAP_PATHS)]
+        if len(parts) == 1:
+            specs.append(self._spec("sitemap.xml", "fa", "", file="sitemap.xml", key=parts, values=lambda: {"paths": parts[0]}))
+        else:  # a sitemap holds at most 50,000 URLs: then sitemap.xml is the index of sitemap-1.xml…
+            files = tuple(f"sitemap-{n}.xml" for n in range(1, len(parts) + 1))
+            specs += [self._spec("sitemap.xml", "fa", "", file=name, key=(part,), values=lambda part=part: {"paths": part})
+                      for name, part in zip(files, parts)]
+            specs.append(self._spec("sitemap-index.xml", "fa", "", file="sitemap.xml", key=(files,),
+                                    values=lambda: {"sitemaps": files}))
         specs.append(self._spec("robots.txt", "fa", "", file="robots.txt"))
         return specs
 

@@ -178,3 +178,18 @@ def test_the_github_pages_workflow_runs_commands_that_work_here(tmp_path):
     assert result.notes == ()
     assert "<loc>https://owner.github.io/digest/fa/</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
     assert 'href="/digest/assets/site.css"' in (out / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_large_site_gets_a_sitemap_index(monkeypatch, tmp_path):
+    """Past 50,000 URLs a sitemap must be split; here the split is forced at 40 pages per file."""
+    from generator import pages
+
+    monkeypatch.setattr(pages, "SITEMAP_PATHS", 40)
+    out = tmp_path / "site"
+    build(ROOT, out, base_url=BASE)
+    index = ET.fromstring((out / "sitemap.xml").read_bytes())
+    parts = [loc.text for loc in index.iter(SITEMAP + "loc")]
+    assert index.tag == SITEMAP + "sitemapindex" and parts == [f"{BASE}sitemap-{n}.xml" for n in range(1, len(parts) + 1)]
+    urls = [loc.text for part in parts for loc in ET.fromstring((out / part.removeprefix(BASE)).read_bytes()).iter(SITEMAP + "loc")]
+    pages = [p for p in site_pages(out) if p.name != "404.html"]
+    assert len(parts) > 1 and len(urls) == len(set(urls)) == len(pages)

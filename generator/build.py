@@ -18,7 +18,7 @@ from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
 from generator.render import site_url
-from generator.theme import Theme
+from generator.assets import headers_file, theme_assets
 from generator.write import check_output, check_owned, write_site
 
 
@@ -52,9 +52,10 @@ def base_path(base_url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def asset_files(theme: Theme) -> dict[str, bytes]:
-    """The theme's assets (the project's own over the defaults), as site files."""
-    return {name: path.read_bytes() for name, path in theme.files("assets/**/*").items()}
+def asset_files(site: Site) -> dict[str, bytes]:
+    """The theme's assets (the project's own over the defaults, fingerprinted where safe) and the
+    `_headers` file that tells hosts which of them to cache for good."""
+    return theme_assets(site.theme)[0] | {"_headers": headers_file(base_path(site.settings.base_url))}
 
 
 def published_at(site: Site, base_url: str | None) -> Site:
@@ -73,7 +74,7 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
 
     `index` is the index of the previous build (`digest serve`), updated rather than rebuilt."""
     files = dict(pages)
-    files.update(asset_files(site.theme))
+    files.update(asset_files(site))
     files.update({f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()})
     return files
 

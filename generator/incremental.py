@@ -33,6 +33,7 @@ class Builder:
         self.index = SearchIndex()
         self.planner = Planner()
         self.env = make_env(Theme.of(root))
+        self.assets: set[str] = set()
 
     def build(self, changed: set[str] | None = None) -> str:
         """Rebuild what the edits touched. Returns a summary. `changed`: the absolute paths written
@@ -69,7 +70,9 @@ class Builder:
         except BaseException:
             self.index = SearchIndex()  # it may be half updated
             raise
-        changes |= asset_files(site.theme)
+        assets = asset_files(site)
+        changes |= assets | dict.fromkeys(self.assets - assets.keys())  # a changed asset has a new name
+        self.assets = set(assets)
         changes |= {name: pages[name][1] for name in rendered}
         changes |= dict.fromkeys(self.pages.keys() - pages.keys())
         self.pages = pages
@@ -90,6 +93,7 @@ class Builder:
             raise
         write_site(files, self.out, self.root, wait=True)
         self.files, self.pages = files, pages
+        self.assets = set(asset_files(site))
         return f"{len(files)} files written"
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:

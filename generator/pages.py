@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
+from generator.assets import theme_assets
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
 from generator.render import (site_url, article_rows, event_passages, make_env, name_example, relative_root, render_page,
@@ -170,7 +171,9 @@ class Planner:
         settings = site.settings
         shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
                   bool(site.entities), bool(site.events), settings.base_url)
-        context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities)
+        env.globals["asset_names"] = theme_assets(site.theme)[1]  # what pages link to: part of every key
+        context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities,
+                   tuple(env.globals["asset_names"].items()))
         same_context = context == self.context
         if not same_context:
             self.context = context  # otherwise the old one stays, so page keys share its objects
@@ -356,7 +359,8 @@ def _group_values(kind: str, name: str, groups) -> dict:
 
 def render_site(site: Site, base_path: str) -> dict[str, bytes]:
     """Every page of the site as {site-relative file path: HTML in UTF-8}."""
-    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path), {}).items()}
+    env = make_env(site.theme)
+    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path, env), {}, env).items()}
 
 
 def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None,

@@ -12,7 +12,7 @@ import functools
 import re
 import traceback
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
@@ -81,6 +81,8 @@ class Page:
     site_url: str = ""
     """The site's absolute address (https://example.org/digest/), or "" when base_url is only a path:
     canonical links, feeds and sharing tags need it, and are left out without it."""
+    assets: dict = field(default_factory=dict, hash=False, compare=False)
+    """Asset name → its (fingerprinted) name in the site (see assets.py)."""
 
     @property
     def other(self) -> str:
@@ -92,6 +94,13 @@ class Page:
 
     def url(self, path: str) -> str:
         return self.root + path
+
+    def asset(self, name: str) -> str:
+        """Where an asset of the theme is, from this page: assets/v/site.3fa9c1d2e4.css."""
+        return self.url(self.asset_path(name))
+
+    def asset_path(self, name: str) -> str:
+        return "assets/" + self.assets.get(name, name)
 
     def absolute(self, path: str | None = None) -> str:
         """The absolute URL of a site path (of this page by default); "" without a site address."""
@@ -171,7 +180,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter)
-    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme,
+    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env
 
@@ -302,5 +311,6 @@ def template_failure(exc: Exception, template: str, theme: Theme, rendering: str
 
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
     env.install_gettext_translations(translations(lang, env.globals["theme"].catalog(lang)), newstyle=True)
-    page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(site.settings.base_url))
+    page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(site.settings.base_url),
+                env.globals["asset_names"])
     return env.get_template(template).render(page=page, site=site, **values)

@@ -14,7 +14,7 @@ def news_article(page, site, article) -> dict:
     """Google's Article rich result asks for headline (110 characters at most), image, datePublished
     and author; the outlet is both the author and the source, the digest the publisher."""
     outlet = {"@type": "Organization", "name": article.source.outlet}
-    logo = page.absolute("assets/icon-512.png")
+    logo = page.absolute(page.asset_path("icon-512.png"))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -25,7 +25,7 @@ def tree_digest(folder: Path) -> dict:
 
 
 def test_every_page_exists_in_both_languages(built):
-    expected = {"index.html", "404.html", "assets/site.css", "assets/lang.js"}
+    expected = {"index.html", "404.html", "assets/search.js", "assets/textnorm.js", "assets/search-page.js", "_headers"}
     for lang in ("fa", "ar"):
         expected |= {f"{lang}/index.html", f"{lang}/404.html"}
         expected |= {f"{lang}/articles/{slug}/index.html" for slug in SLUGS}
@@ -159,8 +159,9 @@ def test_build_refuses_to_write_over_inputs(project, capsys, out):
 def test_base_url_sets_the_404_pages_paths(tmp_path):
     build(ROOT, tmp_path / "site", base_url="https://example.org/digest/")
     html = (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
-    assert 'href="/digest/assets/site.css"' in html and 'href="/digest/fa/"' in html
-    assert 'href="../../../assets/site.css"' in (tmp_path / "site" / "fa" / "topics" / "military" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="/digest/assets/v/site\.[0-9a-f]{10}\.css"', html) and 'href="/digest/fa/"' in html
+    topic = (tmp_path / "site" / "fa" / "topics" / "military" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./\.\./\.\./assets/v/site\.[0-9a-f]{10}\.css"', topic)
 
 
 def test_titles_are_plain_text(built):

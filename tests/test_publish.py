@@ -148,9 +148,9 @@ def test_manifests_and_icons(published):
         for icon in manifest["icons"]:
             assert (published / lang / icon["src"]).resolve().is_file()
     for size in (180, 192, 512):
-        png = (published / "assets" / f"icon-{size}.png").read_bytes()
+        png = next((published / "assets" / "v").glob(f"icon-{size}.*.png")).read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == size
-    assert (published / "assets" / "icon.svg").read_text().startswith("<svg")
+    assert next((published / "assets" / "v").glob("icon.*.svg")).read_text().startswith("<svg")
 
 
 def test_a_site_without_an_address_leaves_out_what_must_be_absolute_and_says_so(tmp_path, capsys):
@@ -177,7 +177,7 @@ def test_the_github_pages_workflow_runs_commands_that_work_here(tmp_path):
     result = build(ROOT, out, base_url="https://owner.github.io/digest/")
     assert result.notes == ()
     assert "<loc>https://owner.github.io/digest/fa/</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert 'href="/digest/assets/site.css"' in (out / "404.html").read_text(encoding="utf-8")
+    assert re.search(r'href="/digest/assets/v/site\.[0-9a-f]{10}\.css"', (out / "404.html").read_text(encoding="utf-8"))
 
 
 def test_a_large_site_gets_a_sitemap_index(monkeypatch, tmp_path):
@@ -193,3 +193,24 @@ def test_a_large_site_gets_a_sitemap_index(monkeypatch, tmp_path):
     urls = [loc.text for part in parts for loc in ET.fromstring((out / part.removeprefix(BASE)).read_bytes()).iter(SITEMAP + "loc")]
     pages = [p for p in site_pages(out) if p.name != "404.html"]
     assert len(parts) > 1 and len(urls) == len(set(urls)) == len(pages)
+
+
+def test_assets_nothing_imports_by_name_are_fingerprinted_and_hosts_may_keep_them(published):
+    names = sorted(p.relative_to(published / "assets").as_posix() for p in (published / "assets").rglob("*") if p.is_file()
+                   and "search/" not in p.relative_to(published / "assets").as_posix())
+    fingerprinted = [n for n in names if n.startswith("v/")]
+    assert {re.sub(r"\.[0-9a-f]{10}\.", ".", n) for n in fingerprinted} == {
+        "v/site.css", "v/lang.js", "v/icon.svg", "v/icon-180.png", "v/icon-192.png", "v/icon-512.png",
+        "v/vazirmatn-arabic-400-normal.woff2", "v/vazirmatn-arabic-700-normal.woff2",
+        "v/noto-naskh-arabic-arabic-400-normal.woff2", "v/noto-naskh-arabic-arabic-700-normal.woff2"}
+    for name in fingerprinted:  # the name carries the bytes' hash
+        digest = re.search(r"\.([0-9a-f]{10})\.", name).group(1)
+        import hashlib
+        assert hashlib.sha256((published / "assets" / name).read_bytes()).hexdigest()[:10] == digest
+    assert {"search.js", "search-page.js", "textnorm.js"} <= set(names), "the search modules keep their names"
+    css = next((published / "assets" / "v").glob("site.*.css")).read_text(encoding="utf-8")
+    for font in re.findall(r'url\("([^"]+)"\)', css):
+        assert (published / "assets" / "v" / font).is_file()
+    assert (published / "_headers").read_text() == ("/digest/assets/v/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+                                                     "/digest/*\n  X-Content-Type-Options: nosniff\n"
+                                                     "  Referrer-Policy: strict-origin-when-cross-origin\n")

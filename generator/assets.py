@@ -1,0 +1,69 @@
+"""The theme's assets as site files, fingerprinted where that is safe, so hosts can cache them for good.
+
+An asset that nothing imports by name (the stylesheet, fonts, icons, lang.js) is written to
+assets/v/ under a name that carries a hash of its bytes (site.3fa9c1d2e4.css): a changed file gets
+a new name, so `assets/v/*` may be cached for a year (the `_headers` file says so to hosts that read
+it). The stylesheet's url(…) references are rewritten to the new names before it is hashed itself.
+The search modules keep their names: `assets/search.js` is a documented interface, and they import
+each other and the index by relative name; they and the index are revalidated like pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import posixpath
+import re
+
+from generator.theme import Theme
+
+STABLE = ("search.js", "search-page.js", "textnorm.js")
+"""Modules imported by name (assets/search.js is the search interface, DESIGN.md)."""
+CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+
+
+def theme_assets(theme: Theme) -> tuple[dict[str, bytes], dict[str, str]]:
+    """(site files, {asset name under assets/: its name in the site under assets/}); cached while
+    the theme's asset files are unchanged (`digest serve` asks on every save)."""
+    files = theme.files("assets/**/*")
+    stamps = tuple((name, path.stat().st_mtime_ns, path.stat().st_size) for name, path in files.items())
+    return _fingerprinted(theme, stamps)
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprinted(theme: Theme, stamps: tuple) -> tuple[dict[str, bytes], dict[str, str]]:
+    sources = {name.removeprefix("assets/"): path.read_bytes() for name, path in theme.files("assets/**/*").items()}
+    names: dict[str, str] = {}
+    out: dict[str, bytes] = {}
+    # Stylesheets last: they name the other files.
+    for name in sorted(sources, key=lambda n: n.endswith(".css")):
+        data = sources[name]
+        if name.endswith(".css"):
+            data = _rewrite_css(name, data, names)
+        if posixpath.basename(name) in STABLE or name.endswith(".txt"):
+            names[name] = name
+        else:
+            stem, ext = posixpath.splitext(posixpath.basename(name))
+            names[name] = f"v/{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
+        out[f"assets/{names[name]}"] = data
+    return out, names
+
+
+def _rewrite_css(name: str, data: bytes, names: dict[str, str]) -> bytes:
+    """url(fonts/x.woff2) in assets/site.css → url(x.<hash>.woff2), relative to assets/v/."""
+    here = posixpath.dirname(name)
+
+    def swap(found: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, found.group(2)))
+        if target not in names:
+            return found.group(0)
+        return f'url("{posixpath.relpath(names[target], posixpath.dirname(names.get(name, "v/" + name)))}")'
+
+    return CSS_URL.sub(swap, data.decode("utf-8")).encode("utf-8")
+
+
+def headers_file(base_path: str) -> bytes:
+    """`_headers` (Netlify, Cloudflare Pages): fingerprinted assets for a year; everything else is
+    left to the host's default, which revalidates."""
+    return (f"{base_path}assets/v/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+            f"{base_path}*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n").encode()

@@ -62,6 +62,22 @@ def _rewrite_css(name: str, data: bytes, names: dict[str, str]) -> bytes:
     return CSS_URL.sub(swap, data.decode("utf-8")).encode("utf-8")
 
 
+def site_assets(site) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The theme's assets and the site's share image (share.py), fingerprinted: (files, names)."""
+    files, names = theme_assets(site.theme)
+    image = _share(site.settings.title, site.theme, tuple(sorted(names.items())))
+    name = f"v/share.{hashlib.sha256(image).hexdigest()[:10]}.png"
+    return files | {f"assets/{name}": image}, names | {"share.png": name}
+
+
+@functools.lru_cache(maxsize=4)
+def _share(title, theme: Theme, assets: tuple) -> bytes:
+    """Drawn again only when the title or the theme's assets change (it takes about 0.2 s)."""
+    from generator.share import share_image
+
+    return share_image(title, theme)
+
+
 def headers_file(base_path: str) -> bytes:
     """`_headers` (Netlify, Cloudflare Pages): fingerprinted assets for a year; everything else is
     left to the host's default, which revalidates."""

@@ -18,7 +18,7 @@ from generator.load import load
 from generator.model import Site
 from generator.pages import render_site
 from generator.render import site_url
-from generator.assets import headers_file, theme_assets
+from generator.assets import headers_file, site_assets
 from generator.write import check_output, check_owned, write_site
 
 
@@ -55,7 +55,7 @@ def base_path(base_url: str) -> str:
 def asset_files(site: Site) -> dict[str, bytes]:
     """The theme's assets (the project's own over the defaults, fingerprinted where safe) and the
     `_headers` file that tells hosts which of them to cache for good."""
-    return theme_assets(site.theme)[0] | {"_headers": headers_file(base_path(site.settings.base_url))}
+    return site_assets(site)[0] | {"_headers": headers_file(base_path(site.settings.base_url))}
 
 
 def published_at(site: Site, base_url: str | None) -> Site:

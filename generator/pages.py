@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
-from generator.assets import theme_assets
+from generator.assets import site_assets
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
 from generator.render import (site_url, article_rows, event_passages, make_env, name_example, relative_root, render_page,
@@ -171,7 +171,7 @@ class Planner:
         settings = site.settings
         shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
                   bool(site.entities), bool(site.events), settings.base_url)
-        env.globals["asset_names"] = theme_assets(site.theme)[1]  # what pages link to: part of every key
+        env.globals["asset_names"] = site_assets(site)[1]  # what pages link to: part of every key
         context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities,
                    tuple(env.globals["asset_names"].items()))
         same_context = context == self.context

@@ -15,6 +15,7 @@ def news_article(page, site, article) -> dict:
     and author; the outlet is both the author and the source, the digest the publisher."""
     outlet = {"@type": "Organization", "name": article.source.outlet}
     logo = page.absolute(page.asset_path("icon-512.png"))
+    card = page.absolute(page.asset_path("share.png"))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -24,7 +25,7 @@ def news_article(page, site, article) -> dict:
         "url": page.absolute(),
         "mainEntityOfPage": page.absolute(),
         "description": Markup(article.summary.prefer(page.lang)[0]).striptags()[:300],
-        "image": [logo],
+        "image": [card, logo],
         "author": outlet,
         "sourceOrganization": outlet,
         "publisher": {"@type": "Organization", "name": site.settings.title.get(page.lang),

@@ -153,6 +153,22 @@ def test_manifests_and_icons(published):
     assert next((published / "assets" / "v").glob("icon.*.svg")).read_text().startswith("<svg")
 
 
+def test_the_share_card_carries_the_title_in_both_scripts(published):
+    """1200×630, the size Open Graph and Twitter's large card expect; the text is drawn with HarfBuzz
+    shaping (Pillow with Raqm), so letters join as on the pages."""
+    from PIL import Image, features
+
+    assert features.check("raqm"), "Pillow without Raqm would draw Persian and Arabic letters unjoined"
+    card = next((published / "assets" / "v").glob("share.*.png"))
+    with Image.open(card) as image:
+        assert image.size == (1200, 630)
+        inked = sum(1 for pixel in image.convert("L").crop((600, 120, 1130, 440)).getdata() if pixel < 100)
+        assert inked > 5000, "the title is drawn on the right, where RTL text starts"
+    found = head(published / "fa" / "index.html")
+    assert found["metas"]["og:image"] == [f"{BASE}assets/v/{card.name}"]
+    assert found["metas"]["twitter:card"] == ["summary_large_image"]
+
+
 def test_a_site_without_an_address_leaves_out_what_must_be_absolute_and_says_so(tmp_path, capsys):
     from tests.conftest import copy_project
 
@@ -200,7 +216,7 @@ def test_assets_nothing_imports_by_name_are_fingerprinted_and_hosts_may_keep_the
                    and "search/" not in p.relative_to(published / "assets").as_posix())
     fingerprinted = [n for n in names if n.startswith("v/")]
     assert {re.sub(r"\.[0-9a-f]{10}\.", ".", n) for n in fingerprinted} == {
-        "v/site.css", "v/lang.js", "v/icon.svg", "v/icon-180.png", "v/icon-192.png", "v/icon-512.png",
+        "v/site.css", "v/lang.js", "v/icon.svg", "v/share.png", "v/icon-180.png", "v/icon-192.png", "v/icon-512.png",
         "v/vazirmatn-arabic-400-normal.woff2", "v/vazirmatn-arabic-700-normal.woff2",
         "v/noto-naskh-arabic-arabic-400-normal.woff2", "v/noto-naskh-arabic-arabic-700-normal.woff2"}
     for name in fingerprinted:  # the name carries the bytes' hash

@@ -162,7 +162,7 @@ def test_the_share_card_carries_the_title_in_both_scripts(published):
     card = next((published / "assets" / "v").glob("share.*.png"))
     with Image.open(card) as image:
         assert image.size == (1200, 630)
-        inked = sum(1 for pixel in image.convert("L").crop((600, 120, 1130, 440)).getdata() if pixel < 100)
+        inked = sum(image.convert("L").crop((600, 120, 1130, 440)).histogram()[:100])  # dark pixels
         assert inked > 5000, "the title is drawn on the right, where RTL text starts"
     found = head(published / "fa" / "index.html")
     assert found["metas"]["og:image"] == [f"{BASE}assets/v/{card.name}"]

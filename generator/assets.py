@@ -25,8 +25,8 @@ CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 def theme_assets(theme: Theme) -> tuple[dict[str, bytes], dict[str, str]]:
     """(site files, {asset name under assets/: its name in the site under assets/}); cached while
     the theme's asset files are unchanged (`digest serve` asks on every save)."""
-    files = theme.files("assets/**/*")
-    stamps = tuple((name, path.stat().st_mtime_ns, path.stat().st_size) for name, path in files.items())
+    stamps = tuple((name, info.st_mtime_ns, info.st_size)
+                   for name, info in ((name, path.stat()) for name, path in theme.files("assets/**/*").items()))
     return _fingerprinted(theme, stamps)
 
 
@@ -50,14 +50,17 @@ def _fingerprinted(theme: Theme, stamps: tuple) -> tuple[dict[str, bytes], dict[
 
 
 def _rewrite_css(name: str, data: bytes, names: dict[str, str]) -> bytes:
-    """url(fonts/x.woff2) in assets/site.css → url(x.<hash>.woff2), relative to assets/v/."""
+    """url(fonts/x.woff2) in assets/site.css → url(x.<hash>.woff2): every stylesheet moves to
+    assets/v/, so each url() is made relative to there (to the fingerprinted file where there is one)."""
     here = posixpath.dirname(name)
 
     def swap(found: re.Match) -> str:
-        target = posixpath.normpath(posixpath.join(here, found.group(2)))
-        if target not in names:
+        url = found.group(2)
+        if re.match(r"^([a-z][a-z0-9+.-]*:|/|#)", url, re.IGNORECASE):  # data:, absolute, fragment: as they are
             return found.group(0)
-        return f'url("{posixpath.relpath(names[target], posixpath.dirname(names.get(name, "v/" + name)))}")'
+        path, suffix = re.match(r"^([^?#]*)(.*)$", url).groups()
+        target = posixpath.normpath(posixpath.join(here, path))
+        return f'url("{posixpath.relpath(names.get(target, target), "v")}{suffix}")'
 
     return CSS_URL.sub(swap, data.decode("utf-8")).encode("utf-8")
 

@@ -93,7 +93,7 @@ class Builder:
             raise
         write_site(files, self.out, self.root, wait=True)
         self.files, self.pages = files, pages
-        self.assets = set(asset_files(site))
+        self.assets = set(asset_files(site))  # cached: the theme's files are read once
         return f"{len(files)} files written"
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
@@ -105,6 +105,8 @@ class Builder:
         removed = [name for name, data in changes.items() if data is None and name in self.files]
         listed_anew = bool(removed) or any(name not in self.files for name in written)
         with OutputLock(out, wait=True):
+            if listed_anew:  # first list what is about to appear: an interrupted save leaves no unlisted file
+                replace_file(out / MARKER, marker_text(self.files.keys() | set(written)))
             for name in written:
                 try:
                     replace_file(out / name, changes[name])

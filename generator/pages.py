@@ -115,7 +115,7 @@ def article_facts(article: Article) -> Facts:
 def template_versions(env: Environment) -> dict[str, str]:
     """Each page template's version: changes with it, any template it extends, imports or includes, or a catalog."""
     theme = env.globals["theme"]
-    sources = {name: path.read_text(encoding="utf-8") for name, path in theme.files("*").items()}
+    sources = {name: path.read_text(encoding="utf-8-sig") for name, path in theme.templates().items()}
     catalogs = hashlib.sha256(b"".join(theme.catalog(lang).read_bytes() for lang in LANGS)).hexdigest()
     versions = {}
     for name in sources:
@@ -169,11 +169,11 @@ class Planner:
 
     def plan(self, site: Site, base_path: str, env: Environment) -> list[PageSpec]:
         settings = site.settings
+        env.globals["asset_names"] = site_assets(site)[1]
         shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
-                  bool(site.entities), bool(site.events), settings.base_url)
-        env.globals["asset_names"] = site_assets(site)[1]  # what pages link to: part of every key
-        context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities,
-                   tuple(env.globals["asset_names"].items()))
+                  bool(site.entities), bool(site.events), settings.base_url,
+                  tuple(env.globals["asset_names"].items()))  # every page links to fingerprinted assets
+        context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities)
         same_context = context == self.context
         if not same_context:
             self.context = context  # otherwise the old one stays, so page keys share its objects
@@ -216,7 +216,8 @@ class Planner:
                       for name, part in zip(files, parts)]
             specs.append(self._spec("sitemap-index.xml", "fa", "", file="sitemap.xml", key=(files,),
                                     values=lambda: {"sitemaps": files}))
-        specs.append(self._spec("robots.txt", "fa", "", file="robots.txt"))
+        if self.context[2] == "/":  # crawlers read robots.txt at the host's root only
+            specs.append(self._spec("robots.txt", "fa", "", file="robots.txt"))
         return specs
 
     def _start(self, site: Site) -> None:

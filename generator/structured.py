@@ -7,12 +7,12 @@ Written only when the site has an absolute address: these URLs must be absolute.
 
 from __future__ import annotations
 
-from markupsafe import Markup
 
 
-def news_article(page, site, article) -> dict:
+def news_article(page, site, article, description: str) -> dict:
     """Google's Article rich result asks for headline (110 characters at most), image, datePublished
-    and author; the outlet is both the author and the source, the digest the publisher."""
+    and author; the outlet is both the author and the source, the digest the publisher. `description`
+    is the page's own (the summary as plain text)."""
     outlet = {"@type": "Organization", "name": article.source.outlet}
     logo = page.absolute(page.asset_path("icon-512.png"))
     card = page.absolute(page.asset_path("share.png"))
@@ -24,7 +24,7 @@ def news_article(page, site, article) -> dict:
         "datePublished": article.published.date.isoformat(),
         "url": page.absolute(),
         "mainEntityOfPage": page.absolute(),
-        "description": Markup(article.summary.prefer(page.lang)[0]).striptags()[:300],
+        "description": str(description),
         "image": [card, logo],
         "author": outlet,
         "sourceOrganization": outlet,

@@ -15,6 +15,10 @@ DEFAULT = _PACKAGE / "default_theme" if (_PACKAGE / "default_theme").is_dir() el
 """The default theme: installed with the package (generator/default_theme/), or beside it in a checkout."""
 
 
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".webmanifest")
+"""What a theme's top folder may hold as templates: pages, feeds and sitemaps, robots.txt, manifests."""
+
+
 @dataclass(frozen=True, slots=True)
 class Theme:
     folders: tuple[Path, ...] = (DEFAULT,)
@@ -33,6 +37,11 @@ class Theme:
         for folder in reversed(self.folders):
             found |= {path.relative_to(folder).as_posix(): path for path in folder.glob(pattern) if path.is_file()}
         return dict(sorted(found.items()))
+
+    def templates(self) -> dict[str, Path]:
+        """The templates at the top of the theme (not editors' swap files, backups or notes)."""
+        return {name: path for name, path in self.files("*").items()
+                if path.suffix in TEMPLATE_SUFFIXES and not name.startswith((".", "#")) and not name.endswith("~")}
 
     def catalog(self, lang: str) -> Path:
         """The interface catalog (gettext .po) for a language."""

@@ -79,6 +79,8 @@ def _within_arrays(name: tuple, counts: dict) -> tuple:
 
 def _before_comment(rest: str) -> str:
     """A line's value without its comment: quotes in a comment must not open a multi-line string."""
+    if "#" not in rest:
+        return rest
     quote = ""
     for at, ch in enumerate(rest):
         if quote:
@@ -257,8 +259,8 @@ def check_table(doc: TomlDoc, table: dict, keypath: tuple, spec: dict, errors: E
         elif expected is list and not all(isinstance(v, str) for v in value):
             errors.add(doc.path, doc.line(*keypath, key), f"'{key}' must be a list of texts in quotes")
             ok = False
-        elif expected is dt.date and date_problem(value):
-            errors.add(doc.path, doc.line(*keypath, key), f"'{key}': {date_problem(value)}")
+        elif expected is dt.date and (problem := date_problem(value)):
+            errors.add(doc.path, doc.line(*keypath, key), f"'{key}': {problem}")
             ok = False
     for key in required:
         if key not in table:
@@ -295,13 +297,19 @@ TEMPLATE_ID = re.compile(r'\sid="([a-z0-9-]+)"')
 def template_ids(theme: Theme) -> frozenset[str]:
     """The fixed ids the templates give their elements (main, summary-title…): an annotation or
     event id equal to one would duplicate it and take over its links (the skip link's #main)."""
-    return frozenset(found for path in theme.files("*.html").values()
+    return frozenset(found for path in theme.templates().values()
                      for found in TEMPLATE_ID.findall(path.read_text(encoding="utf-8-sig")))
+
+
+@functools.lru_cache(maxsize=4)
+def _theme_of(root: str) -> Theme:
+    """Theme.of resolves paths; asked once per annotation and event, it would cost seconds at 10,000 articles."""
+    return Theme.of(Path(root))
 
 
 def check_not_reserved(doc: TomlDoc, keypath: tuple, value: str, what: str, errors: ErrorList) -> None:
     """Annotation and event ids become HTML ids on pages that have ids of their own."""
-    fixed = template_ids(Theme.of(errors.root))
+    fixed = template_ids(_theme_of(str(errors.root)))
     if value in fixed or RESERVED_ID.match(value):
         errors.add(doc.path, doc.line(*keypath), f"{what} '{value}' is reserved by the pages; choose another (reserved: "
                    f"p1, p2…, note-…, {', '.join(sorted(fixed))})")

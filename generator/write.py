@@ -16,6 +16,7 @@ import ctypes.util
 import errno
 import fcntl
 import os
+import posixpath
 import shutil
 import signal
 import stat
@@ -47,7 +48,8 @@ def foreign_files(out: Path) -> list[str]:
         relative = Path(folder).relative_to(out)
         found += [(relative / name).as_posix() for name in dirs if os.path.islink(os.path.join(folder, name))]
         found += [(relative / name).as_posix() for name in files]
-    return sorted(name for name in found if name not in owned and name != MARKER)
+    return sorted(name for name in found if name not in owned and name != MARKER
+                  and not posixpath.basename(name).startswith(".digest-"))  # a save's temporary file
 
 
 class BuildLocked(OutputError):

@@ -57,6 +57,14 @@ def test_the_wheel_carries_the_default_theme_and_builds_from_any_folder(installe
     assert result.returncode == 0 and result.stdout.startswith("ok: 5 articles"), result.stderr
 
 
+def test_the_installed_digest_publishes_feeds_and_sitemap_from_its_default_theme(installed, tmp_path):
+    project = copy_project(tmp_path / "project")
+    result = run_installed(installed, "--root", str(project), "build", "--base-url", "https://example.org/d/", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for name in ("fa/feed.xml", "ar/topics/military/feed.xml", "sitemap.xml", "fa/manifest.webmanifest"):
+        assert (project / "site" / name).is_file(), name
+
+
 def test_the_installed_digest_renders_the_project_templates(installed, tmp_path):
     project = copy_project(tmp_path / "project")
     own_home(project)
@@ -79,9 +87,41 @@ def test_a_project_template_overrides_the_default_and_its_edits_show(tmp_path):
     template = project / "templates" / "home.html"
     template.write_text(template.read_text(encoding="utf-8").replace(MARK, "<!-- edited -->"), encoding="utf-8")
     (project / "templates" / "assets" / "extra.css").write_text("body { color: navy }\n")
+    (project / "templates" / "assets" / "site.css").write_bytes((ROOT / "templates" / "assets" / "site.css").read_bytes()
+                                                              + b"\nbody { letter-spacing: 0 }\n")
+    (project / "templates" / ".base.html.swp").write_bytes(b"\xff\xfe vim swap")  # an editor's, not a template
     builder.build()
     assert "<!-- edited -->" in home.read_text(encoding="utf-8")
     assert len(list((project / "site" / "assets" / "v").glob("extra.*.css"))) == 1, "the old fingerprinted file is gone"
+    css = next((project / "site" / "assets" / "v").glob("site.*.css")).name
+    assert f"assets/v/{css}" in home.read_text(encoding="utf-8"), "pages link to the stylesheet as it is now"
+    clean = tmp_path / "clean"
+    build(project, clean)
+    assert tree_digest(project / "site") == tree_digest(clean)
+
+
+def test_an_interrupted_save_leaves_a_site_the_next_build_still_replaces(tmp_path, monkeypatch):
+    from generator import incremental
+
+    project = copy_project(tmp_path / "project")
+    builder = Builder(project, project / "site")
+    builder.build()
+    settings = project / "content" / "digest.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("گزیده‌ی", "گزیده‌ای", 1), encoding="utf-8")
+    calls = []
+
+    def fail_on_the_third(target, data):
+        calls.append(target)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return replace_file(target, data)
+
+    replace_file = incremental.replace_file
+    monkeypatch.setattr(incremental, "replace_file", fail_on_the_third)
+    with pytest.raises(Exception):
+        builder.build()
+    monkeypatch.undo()
+    build(project, project / "site")  # not refused: every file of the half-made save was listed first
     clean = tmp_path / "clean"
     build(project, clean)
     assert tree_digest(project / "site") == tree_digest(clean)

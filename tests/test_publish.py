@@ -81,7 +81,13 @@ def test_sitemap_lists_every_page_with_its_alternates_and_robots_names_it(publis
         assert alternates["x-default"] == BASE
         if loc != BASE:
             assert loc in (alternates["fa"], alternates["ar"]) and alternates["fa"].replace("/fa/", "/ar/", 1) == alternates["ar"]
-    assert (published / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == f"Sitemap: {BASE}sitemap.xml"
+    assert not (published / "robots.txt").exists(), "crawlers read robots.txt at the host's root only"
+
+
+def test_robots_names_the_sitemap_when_the_site_is_at_the_host_root(tmp_path):
+    build(ROOT, tmp_path / "site", base_url="https://digest.example.org/")
+    robots = (tmp_path / "site" / "robots.txt").read_text(encoding="utf-8")
+    assert robots.splitlines()[-1] == "Sitemap: https://digest.example.org/sitemap.xml"
 
 
 def test_every_page_names_its_canonical_url_both_languages_and_its_feed(published):
@@ -129,8 +135,8 @@ def test_news_article_names_the_original_when_its_address_is_known():
     article = site.articles[0]
     article = replace(article, source=replace(article.source, url="https://www.example.com/original"))
     page = Page("fa", f"fa/articles/{article.slug}/", "../../../", "article", BASE)
-    assert news_article(page, site, article)["isBasedOn"] == "https://www.example.com/original"
-    assert "isBasedOn" not in news_article(page, site, site.articles[0])
+    assert news_article(page, site, article, "")["isBasedOn"] == "https://www.example.com/original"
+    assert "isBasedOn" not in news_article(page, site, site.articles[0], "")
 
 
 def test_home_describes_the_site_and_how_to_search_it(published):

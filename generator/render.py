@@ -22,15 +22,12 @@ from markupsafe import Markup, escape
 
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
-from generator.links import ref_path, split_passage
+from generator.links import EXTERNAL, ref_path, split_passage
 from generator.structured import breadcrumbs, news_article, website
 from generator.theme import Theme
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
-SAFE_SCHEME = re.compile(r"^(https?://[^/]|mailto:|@)", re.IGNORECASE)
-"""Links the renderer keeps: what validation lets through (links.check_refs), as a second line of
-defence; never javascript: and the like, never //host, never a relative link."""
 
 
 def isolate(text: str) -> Markup:
@@ -47,7 +44,8 @@ def isolate(text: str) -> Markup:
 def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable("image")
-    md.validateLink = lambda url: bool(SAFE_SCHEME.match(url.strip()))
+    # what validation lets through (links.check_refs), kept as a second line of defence
+    md.validateLink = lambda url: url.strip().startswith("@") or bool(EXTERNAL.match(url.strip()))
 
     def text(renderer, tokens, idx, options, env):
         return str(isolate(tokens[idx].content))

@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def shown(path: Path, root: Path) -> str:
+    """A path as the user knows it: relative to the project where it lies inside it."""
+    try:
+        return path.relative_to(root).as_posix() or "."
+    except ValueError:
+        return path.as_posix()
+
+
 def one_line(text: str) -> str:
     """Control characters (a newline in a file name) escaped, so that each problem stays one line."""
     return re.sub(r"[\x00-\x1f\x7f]", lambda found: f"\\x{ord(found.group()):02x}", text)
@@ -54,11 +62,7 @@ class ErrorList:
         self.items.append(ContentError(self.display(path), line, message, column))
 
     def display(self, path: Path | str) -> str:
-        path = Path(path)
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return shown(Path(path), self.root)
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -19,8 +19,8 @@ from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
 from generator.render import make_env
 from generator.theme import Theme
-from generator.errors import OutputError
-from generator.write import (MARKER, OutputLock, check_output, marker_text, remove_empty_folders, replace_file, shown,
+from generator.errors import shown
+from generator.write import (MARKER, OutputLock, check_output, marker_text, named_as, remove_empty_folders, replace_file,
                              write_site)
 
 
@@ -108,10 +108,8 @@ class Builder:
             if listed_anew:  # first list what is about to appear: an interrupted save leaves no unlisted file
                 replace_file(out / MARKER, marker_text(self.files.keys() | set(written)))
             for name in written:
-                try:
+                with named_as(shown(out, self.root), name):
                     replace_file(out / name, changes[name])
-                except OSError as exc:
-                    raise OutputError(f"{shown(out, self.root)}/{name}", f"could not be written: {exc.strerror or exc}") from exc
                 self.files[name] = changes[name]
             for name in removed:
                 (out / name).unlink(missing_ok=True)

@@ -23,7 +23,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from generator.errors import OutputError
+from generator.errors import OutputError, shown
 
 MARKER = ".digest-build"
 """A small file at the root of every site the build writes: only such a folder is ever replaced."""
@@ -54,14 +54,6 @@ def foreign_files(out: Path) -> list[str]:
 
 class BuildLocked(OutputError):
     """Another build is writing the same output."""
-
-
-def shown(path: Path, root: Path) -> str:
-    """A path as the user typed it: relative to the project where it lies inside it."""
-    try:
-        return path.relative_to(root).as_posix() or "."
-    except ValueError:
-        return str(path)
 
 
 def check_output(out: Path, root: Path) -> Path:
@@ -260,18 +252,25 @@ def recover(out: Path) -> None:
         remove_tree(path)
 
 
+@contextlib.contextmanager
+def named_as(display: str, name: str):
+    """An OS error while writing a site file names the file as it is in the site."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"{display}/{name}", f"could not be written: {exc.strerror or exc}") from exc
+
+
 def write_tree(files: dict[str, bytes], folder: Path, display: str) -> None:
-    """Write every file below `folder`; an OS error names the file as it will be in the site."""
-    made = {folder}
+    """Write every file below `folder`, a fresh one."""
+    made, mode = {folder}, readable_mode(False)
     for name in sorted(files):
         target = folder / name
-        try:
+        with named_as(display, name):
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            write_file(target, files[name])
-        except OSError as exc:
-            raise OutputError(f"{display}/{name}", f"could not be written: {exc.strerror or exc}") from exc
+            write_file(target, files[name], mode)
 
 
 def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = False) -> None:

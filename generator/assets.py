@@ -81,8 +81,14 @@ def _share(title, theme: Theme, assets: tuple) -> bytes:
     return share_image(title, theme)
 
 
+IMMUTABLE = ("assets/v/*", "assets/search/m/*", "assets/search/t/*", "assets/search/d/*")
+"""Files whose names carry a hash of their bytes (here, and the search index's: index.py)."""
+
+
 def headers_file(base_path: str) -> bytes:
-    """`_headers` (Netlify, Cloudflare Pages): fingerprinted assets for a year; everything else is
-    left to the host's default, which revalidates."""
-    return (f"{base_path}assets/v/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-            f"{base_path}*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n").encode()
+    """`_headers` (Netlify, Cloudflare Pages): versioned files for a year; everything else is left
+    to the host's default, which revalidates."""
+    forever = "".join(f"{base_path}{pattern}\n  Cache-Control: public, max-age=31536000, immutable\n"
+                      for pattern in IMMUTABLE)
+    return (forever + f"{base_path}*\n  X-Content-Type-Options: nosniff\n"
+            "  Referrer-Policy: strict-origin-when-cross-origin\n").encode()

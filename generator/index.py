@@ -3,13 +3,24 @@
 Built by Python, queried in the browser by templates/assets/search.js with no
 server. Split so that a query downloads only what it needs:
 
-    search/meta.json          constants (size independent of the number of articles)
+    search/meta.json          constants, the version of each first letter's manifest, and of
+                              each group of 64 records
     search/glossary.json      name → glossary id, every spelling in both scripts and Latin
-    search/t/{hex}.json       a shard: the terms whose first 3 letters are {hex} (UTF-8, hex),
+    search/m/{hex}.{v}.json   a first letter's manifest: the shards that start with it → their versions
+    search/t/{hex}.{v}.json   a shard: the terms whose first 3 letters are {hex} (UTF-8, hex),
                               with their postings, and the words that stem to a term, for
                               prefix matching as the reader types
-    search/d/{id}.json        one article: title, language, topics, and the original text for
+    search/d/{id}.{v}.json    one article: title, language, topics, and the original text for
                               excerpts; fetched only for results that are shown
+
+Every file but meta.json and glossary.json carries a version {v}, a hash of what it holds (of its
+group's, for records), so a host may cache them for good (`_headers`) and only those two are
+revalidated. A shard's version is its own: rewording a note changes a shard or two, their
+letters' manifests and meta.json, not the cached copies of everything else. Manifests cost a
+query one more round trip, the price of keeping meta.json small (about 40 letters, and 11 bytes
+per 64 articles) where one list of every shard would be a download of thousands of names.
+Records are versioned by the 64 because a note's edits never change them (they hold the seed's
+text), and a version each would make meta.json grow by one per article.
 
 Ranking is BM25 over weighted fields (headline ×3, annotation notes and summaries ×2, body ×1),
 computed here and stored per posting as an impact from 1 to 255, so the browser only adds.
@@ -27,6 +38,7 @@ a clean build writes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections import Counter, defaultdict
@@ -41,6 +53,8 @@ PIVOT_LENGTH = 2500.0
 """BM25's reference length in weighted terms: about the real digest's average article, fixed so
 that no article's scores move when another article changes."""
 SHARD_CHARS = 3
+RECORD_GROUP = 64
+VERSION_CHARS = 10
 ENTITY_PREFIX = "~"
 """Entity terms ('~vladimir-putin') cannot collide with words: the tokenizer never yields '~'."""
 
@@ -49,8 +63,17 @@ def shard_key(term: str) -> str:
     return term[:SHARD_CHARS]
 
 
-def shard_file(key: str) -> str:
-    return f"search/t/{key.encode('utf-8').hex()}.json"
+def _group(name: str) -> str:
+    """The version group of an unversioned file: a shard ('t/وال') or a manifest is its own group;
+    records go by 64 ('d/130' → 'records/2')."""
+    kind, _, stem = name.partition("/")
+    return f"records/{int(stem) // RECORD_GROUP}" if kind == "d" else name
+
+
+def _path(name: str, version: str) -> str:
+    """'t/وال' → 'search/t/d988d8a7d984.{version}.json' (names in hex: safe on every host and file system)."""
+    kind, _, stem = name.partition("/")
+    return f"search/{kind}/{stem if kind == 'd' else stem.encode('utf-8').hex()}.{version}.json"
 
 
 def article_fields(article: Article) -> dict[str, list[str]]:
@@ -146,6 +169,15 @@ class SearchIndex:
         """term → {document id: impact × 2^flagBits + flags}"""
         self.shard_terms: dict[str, set[str]] = defaultdict(set)
         self.shard_words: dict[str, set[str]] = defaultdict(set)
+        self.content: dict[str, bytes] = {}
+        """Shards and records by unversioned name ('t/{hex}', 'd/{id}')"""
+        self.members: dict[str, set[str]] = defaultdict(set)
+        """version group → the unversioned names in it"""
+        self.versions: dict[str, str] = {}
+        self.published: dict[str, list[str]] = {}
+        """version group → its files in the output"""
+        self.touched: set[str] = set()
+        """Groups whose contents changed since their version was last computed"""
         self.output: dict[str, bytes] = {}
         """Every file of the index: {site-relative path: JSON bytes}"""
         self.dirty: set[str] = set()
@@ -165,10 +197,18 @@ class SearchIndex:
         return changed
 
     def update(self, site: Site) -> None:
+        self._update_contents(site)
+        self._publish_versions()
         topics = [t.id for t in site.settings.topics]
         self._set("search/glossary.json", _json(glossary_names(site)))
-        self._set("search/meta.json", _json({"version": 1, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
-                                             "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3}))
+        records = [self.versions[f"records/{group}"] for group in range(math.ceil(len(self.docs) / RECORD_GROUP))]
+        shards = {group[2:]: version for group, version in self.versions.items() if group.startswith("m/")}
+        self._set("search/meta.json", _json({"version": 2, "shard": SHARD_CHARS, "flagBits": 1 + len(topics),
+                                             "topics": topics, "langs": ["fa", "ar"], "minPrefix": 3,
+                                             "shards": shards, "records": records, "recordGroup": RECORD_GROUP}))
+
+    def _update_contents(self, site: Site) -> None:
+        topics = [t.id for t in site.settings.topics]
         replaced = [n for n, (doc, article) in enumerate(zip(self.docs, site.articles)) if doc.article is not article]
         if (tuple(topics) != self.topics or len(site.articles) != len(self.docs)
                 or any(self.docs[n].article.seed != site.articles[n].seed for n in replaced)):
@@ -179,7 +219,7 @@ class SearchIndex:
             article, old = site.articles[number], self.docs[number]
             new = make_doc(article, topics)
             self.docs[number] = new
-            self._set(f"search/d/{number}.json", _record(article))
+            self._put(f"d/{number}", _record(article))
             if (new.tf, new.length, new.surfaces, new.flags) == (old.tf, old.length, old.surfaces, old.flags):
                 continue
             changed.append(number)
@@ -216,15 +256,15 @@ class SearchIndex:
     def _rebuild(self, site: Site, topics: tuple[str, ...]) -> None:
         before = self.output
         self.__init__()
-        self.output = {name: data for name, data in before.items() if not name.startswith(("search/t/", "search/d/"))}
-        self.dirty = set(before)
+        self.output = {name: data for name, data in before.items() if name.count("/") == 1}  # meta, glossary
+        self.dirty = set(before) - set(self.output)
         self.topics = topics
         self.docs = [make_doc(article, list(topics)) for article in site.articles]
         count, bits = len(self.docs), self._flag_bits()
         for number, doc in enumerate(self.docs):
             self.df.update(doc.tf.keys())
             self.words.update(doc.surfaces)
-            self._set(f"search/d/{number}.json", _record(doc.article))
+            self._put(f"d/{number}", _record(doc.article))
         for number, doc in enumerate(self.docs):
             for term in doc.tf:
                 self.postings.setdefault(term, {})[number] = self._packed(term, number, count, bits)
@@ -259,10 +299,51 @@ class SearchIndex:
                 previous = doc
             found[term] = encoded
         words = {word: stem(word) for word in self.shard_words.get(key, ())}
-        if found or words:
-            self._set(shard_file(key), _json({"t": found, "w": words}))
-        elif self.output.pop(shard_file(key), None) is not None:
-            self.dirty.add(shard_file(key))
+        self._put("t/" + key, _json({"t": found, "w": words}) if found or words else None)
+
+    def _put(self, name: str, data: bytes | None) -> None:
+        """Set (or with None, remove) a shard or record; its group gets a new version in _publish_versions."""
+        if self.content.get(name) == data:
+            return
+        group = _group(name)
+        if data is None:
+            del self.content[name]
+            self.members[group].discard(name)
+        else:
+            self.content[name] = data
+            self.members[group].add(name)
+        self.touched.add(group)
+
+    def _publish_versions(self) -> None:
+        """Write each changed group under its new version, and remove its files of the old one;
+        then the same for the manifests of the first letters whose shards changed."""
+        letters = {group[2] for group in self.touched if group.startswith("t/")}
+        self._publish(self.touched)
+        for letter in letters:
+            shards = {group[2:]: version for group, version in self.versions.items()
+                      if group.startswith("t/" + letter)}
+            self._put("m/" + letter, _json(shards) if shards else None)
+        self._publish(self.touched)
+
+    def _publish(self, groups: set[str]) -> None:
+        for group in groups:
+            for path in self.published.pop(group, ()):
+                del self.output[path]
+                self.dirty.add(path)
+            self.versions.pop(group, None)
+            members = sorted(self.members[group])
+            if not members:
+                del self.members[group]
+                continue
+            digest = hashlib.sha256()
+            for name in members:
+                digest.update(name.encode() + b"\0" + self.content[name] + b"\0")
+            version = self.versions[group] = digest.hexdigest()[:VERSION_CHARS]
+            self.published[group] = [_path(name, version) for name in members]
+            for name, path in zip(members, self.published[group]):
+                self.output[path] = self.content[name]
+                self.dirty.add(path)
+        groups.clear()
 
     def _set(self, name: str, data: bytes) -> None:
         if self.output.get(name) != data:

@@ -233,6 +233,8 @@ def test_assets_nothing_imports_by_name_are_fingerprinted_and_hosts_may_keep_the
     css = next((published / "assets" / "v").glob("site.*.css")).read_text(encoding="utf-8")
     for font in re.findall(r'url\("([^"]+)"\)', css):
         assert (published / "assets" / "v" / font).is_file()
-    assert (published / "_headers").read_text() == ("/digest/assets/v/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-                                                     "/digest/*\n  X-Content-Type-Options: nosniff\n"
-                                                     "  Referrer-Policy: strict-origin-when-cross-origin\n")
+    forever = "  Cache-Control: public, max-age=31536000, immutable\n"
+    assert (published / "_headers").read_text() == (
+        f"/digest/assets/v/*\n{forever}/digest/assets/search/m/*\n{forever}/digest/assets/search/t/*\n{forever}"
+        f"/digest/assets/search/d/*\n{forever}/digest/*\n  X-Content-Type-Options: nosniff\n"
+        "  Referrer-Policy: strict-origin-when-cross-origin\n")

@@ -38,12 +38,43 @@ def test_boilerplate_is_never_indexed(built):
             assert word not in text, (word, path.name)
 
 
-def test_no_file_every_query_needs_grows_with_the_articles(built):
+def test_the_files_every_query_needs_stay_small_as_the_digest_grows(built):
+    """meta.json and glossary.json are fetched by every first query, and revalidated: they must not
+    carry a list of the whole index."""
+    from generator.bench import synthetic_site
+    from generator.build import load_site
+    from generator.index import build_index
+
     index = built / "assets" / "search"
-    assert set(json.loads((index / "meta.json").read_text())) == {"version", "shard", "flagBits", "topics", "langs", "minPrefix"}
     glossary = json.loads((index / "glossary.json").read_text(encoding="utf-8"))
     assert set(glossary.values()) <= {p.name for p in (ROOT / "content").glob("*")} | set(glossary.values())
     assert len(gzip.compress((index / "glossary.json").read_bytes())) < 8000
+    small = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    large = json.loads(build_index(synthetic_site(load_site(ROOT), 640))["search/meta.json"])
+    assert len(small["records"]) == 1 and len(large["records"]) == 10, "a version per 64 articles"
+    assert len(large["shards"]) < 60, "a manifest per first letter, not a version per shard"
+    assert len(gzip.compress(json.dumps(large, ensure_ascii=False).encode())) < 1200
+
+
+def test_every_index_file_a_host_may_keep_is_named_by_its_contents(built):
+    """Shards, manifests and records carry a hash of their bytes (of their group's, for records),
+    and every one is reachable from meta.json: none missing, none left over."""
+    import hashlib
+
+    index = built / "assets" / "search"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    on_disk = {p.relative_to(index).as_posix() for p in index.rglob("*.json")} - {"meta.json", "glossary.json"}
+    reached = set()
+    for letter, version in meta["shards"].items():
+        manifest = f"m/{letter.encode().hex()}.{version}.json"
+        reached.add(manifest)
+        assert hashlib.sha256(b"m/" + letter.encode() + b"\0" + (index / manifest).read_bytes() + b"\0").hexdigest()[:10] == version
+        for key, shard_version in json.loads((index / manifest).read_text(encoding="utf-8")).items():
+            assert key.startswith(letter)
+            reached.add(f"t/{key.encode().hex()}.{shard_version}.json")
+    for number in range(len(list(index.glob("d/*.json")))):
+        reached.add(f"d/{number}.{meta['records'][number // meta['recordGroup']]}.json")
+    assert reached == on_disk
 
 
 @pytest.mark.browser
@@ -73,7 +104,7 @@ def test_an_index_updated_after_edits_is_the_index_a_clean_build_writes():
 
     site = synthetic_site(load_site(ROOT), 120)
     index = SearchIndex()
-    before = index.files(site)
+    before = previous = index.files(site)
 
     def edited(number, change):
         articles = list(site.articles)
@@ -95,8 +126,11 @@ def test_an_index_updated_after_edits_is_the_index_a_clean_build_writes():
         site = edited(step * 7, change)
         files = index.files(site)
         assert files == build_index(site), f"edit {step} left the index different from a clean build"
+        kept = {name for name in files.keys() & previous.keys() if not name.endswith(("meta.json", "glossary.json"))}
+        assert all(files[name] == previous[name] for name in kept), "a cached name must never hold new bytes"
         if step == 0:
             changed = [name for name in files if before.get(name) != files[name]]
             assert 1 <= len(changed) <= 20, changed
+        previous = files
     site = dataclasses.replace(site, articles=site.articles[1:])
     assert index.files(site) == build_index(site), "removing an article"

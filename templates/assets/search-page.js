@@ -1,6 +1,6 @@
 // The search page: results as you type, filters, the query in the URL, keyboard navigation.
 // Every result is built with DOM text APIs; nothing from the index becomes HTML.
-import { searchDetailed } from "./search.js";
+import { prepare, searchDetailed } from "./search.js";
 
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
@@ -138,4 +138,5 @@ document.addEventListener("keydown", (event) => {
 
 readUrl();
 if (input.value) run(false);
+else prepare().catch(() => {});  // a failure is reported by the first query
 input.focus();

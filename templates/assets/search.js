@@ -73,16 +73,35 @@ export function setLoader(load) {
 }
 
 function load(path) {
-  if (!cache.has(path)) cache.set(path, loader(path));
+  if (!cache.has(path)) {
+    // A failed download is tried again by the next query, not remembered.
+    cache.set(path, loader(path).catch((error) => { cache.delete(path); throw error; }));
+  }
   return cache.get(path);
+}
+
+/** Start loading what every query needs (the search page calls this as it opens). */
+export function prepare() {
+  return Promise.all([load("meta.json"), load("glossary.json")]);
 }
 
 function hex(text) {
   return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// Shards and records are named with their version (generator/index.py), so hosts may cache them
+// for good: meta.json names each first letter's manifest, which names the shards.
+const EMPTY = { t: {}, w: {} };
+
 async function shard(term, meta) {
-  return (await load(`t/${hex(Array.from(term).slice(0, meta.shard).join(""))}.json`)) ?? { t: {}, w: {} };
+  const key = Array.from(term).slice(0, meta.shard);
+  const manifest = meta.shards[key[0]] && (await load(`m/${hex(key[0])}.${meta.shards[key[0]]}.json`));
+  const version = manifest?.[key.join("")];
+  return (version && (await load(`t/${hex(key.join(""))}.${version}.json`))) || EMPTY;
+}
+
+function record(doc, meta) {
+  return load(`d/${doc}.${meta.records[Math.floor(doc / meta.recordGroup)]}.json`);
 }
 
 const decoded = new Map();
@@ -184,8 +203,8 @@ function unite(maps, weights) {
 /** Documents matching one group, with the group's score for each. */
 async function matchGroup(group, meta) {
   if (group.kind === "entity") {
-    const literal = intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
-    return unite([await postings(ENTITY + group.entity, meta), literal]);
+    const [named, ...literal] = await Promise.all([ENTITY + group.entity, ...group.stems].map((t) => postings(t, meta)));
+    return unite([named, intersect(literal)]);
   }
   if (group.kind === "phrase") {
     return intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
@@ -209,7 +228,7 @@ function passes(flags, lang, topicBits) {
  * never searched (a lone letter would match everything); `mode` is "and" or "or".
  */
 export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {}) {
-  const [meta, glossary] = await Promise.all([load("meta.json"), load("glossary.json")]);
+  const [meta, glossary] = await prepare();
   const parsed = parse(query ?? "", glossary);
   const ignored = parsed.filter((g) => g.kind === "letter").map((g) => g.label);
   const groups = parsed.filter((g) => g.kind !== "letter");
@@ -243,7 +262,7 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
   // Records are fetched together, a page at a time; phrase queries may need more than one page.
   for (let from = 0; results.length < limit && from < scored.length; from += limit) {
     const page = scored.slice(from, from + limit);
-    const records = await Promise.all(page.map(([doc]) => load(`d/${doc}.json`)));
+    const records = await Promise.all(page.map(([doc]) => record(doc, meta)));
     for (const record of records) {
       if (!record || results.length >= limit) continue;
       if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;

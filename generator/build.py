@@ -79,13 +79,14 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
     return files
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None) -> BuildResult:
+def build(root: Path, out: Path | None = None, base_url: str | None = None, final: bool = False) -> BuildResult:
+    """The whole site, written to `out`; `final`: the process ends after this (see write_site)."""
     started = time.perf_counter()
     out = out or root / "site"
     check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
     site = published_at(load_site(root), base_url)
     files = site_files(site)
-    write_site(files, out, root)
+    write_site(files, out, root, final=final)
     pages = sum(name.endswith(".html") for name in files)
     return BuildResult(site, pages, len(files), time.perf_counter() - started, publishing_notes(site))
 

@@ -84,9 +84,10 @@ def run_check(root: Path, as_json: bool) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, whole_process: bool = False) -> int:
     """Run one command. Every failure ends as `path:line: message` lines and exit code 1 (130 after
-    Ctrl-C), never a traceback, unless --debug asks for one."""
+    Ctrl-C), never a traceback, unless --debug asks for one. `whole_process`: the process ends
+    after it (the `digest` command), so a finished build may hold interrupts until then."""
     if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C does
     try:
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "out", None):
         args.out = args.out.expanduser()
     try:
-        return run(args, root)
+        return run(args, root, whole_process)
     except ContentErrors as errors:
         if args.debug:
             raise
@@ -135,7 +136,7 @@ def leave(code: int) -> None:
 def entry() -> None:
     """The `digest` command (and `python -m generator`)."""
     sys.unraisablehook = _unraisable
-    leave(main())
+    leave(main(whole_process=True))
 
 
 def _unraisable(unraisable) -> None:
@@ -161,7 +162,7 @@ def check_root(root: Path) -> None:
                               "project folder, or name it with --root")
 
 
-def run(args: argparse.Namespace, root: Path) -> int:
+def run(args: argparse.Namespace, root: Path, whole_process: bool = False) -> int:
     if args.command != "bench":
         check_root(root)
     if args.command == "bench":
@@ -193,7 +194,7 @@ def run(args: argparse.Namespace, root: Path) -> int:
     from generator.build import build
 
     out = args.out or root / "site"
-    result = build(root, out, args.base_url)
+    result = build(root, out, args.base_url, final=whole_process)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s → {out}")
     for note in result.notes:
         print(note, file=sys.stderr)

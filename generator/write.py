@@ -273,8 +273,12 @@ def write_tree(files: dict[str, bytes], folder: Path, display: str) -> None:
             write_file(target, files[name], mode)
 
 
-def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = False) -> None:
-    """Write the site into `out`, replacing a previous build's output in one step."""
+def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = False, final: bool = False) -> None:
+    """Write the site into `out`, replacing a previous build's output in one step.
+
+    `final`: the process ends after this (`digest build`), so interrupts stay held from the swap
+    until it exits; one that landed while the summary was printed or Python shut down would
+    otherwise end a successful build by SIGINT, or with "nothing was changed"."""
     out = check_output(out, root)
     display = shown(out, root.resolve())
     try:
@@ -296,7 +300,7 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
         except BaseException:
             remove_tree(fresh)
             raise
-        with signals_held():  # from the swap on the build has succeeded: Ctrl-C can no longer stop it
+        with signals_held(release=not final):  # from the swap on the build has succeeded: Ctrl-C can no longer stop it
             try:
                 _swap(fresh, out)
             except OSError as exc:
@@ -310,16 +314,18 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
 
 
 @contextlib.contextmanager
-def signals_held():
+def signals_held(release: bool = True):
     """Hold Ctrl-C and SIGTERM back until the block is done, then drop the interrupt they raise:
-    the work they would stop is already complete (the next build removes any leftover)."""
+    the work they would stop is already complete (the next build removes any leftover). Without
+    `release`, they stay held (until the process exits)."""
     held = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
         yield
     finally:
         try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+            if release:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
         except KeyboardInterrupt:
             pass
 

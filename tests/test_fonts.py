@@ -57,3 +57,10 @@ def test_fonts_keep_joining_ligatures_and_mark_positioning(src):
     positioning = {r.FeatureTag for r in font["GPOS"].table.FeatureList.FeatureRecord}
     assert {"init", "medi", "fina", "rlig", "liga", "ccmp"} <= substitutions
     assert {"mark", "mkmk"} <= positioning
+
+
+@pytest.mark.parametrize("src", sorted({src for src, _ in FACES}))
+def test_fonts_have_the_space_the_share_card_draws_between_words(src):
+    """generator/share.py sets whole lines in one font: without a space glyph the words on the card
+    stood a .notdef's width apart."""
+    assert {0x20, 0xA0} <= TTFont(ASSETS / src).getBestCmap().keys()

@@ -23,8 +23,9 @@ SOURCES = {
     "vazirmatn": ROOT / "node_modules/@fontsource/vazirmatn/files",
     "noto-naskh-arabic": ROOT / "node_modules/@fontsource/noto-naskh-arabic/files",
 }
-UNICODES = "U+0600-06FF, U+200C-200F"
-"""Keep in step with unicode-range in templates/assets/site.css."""
+UNICODES = "U+0020, U+00A0, U+0600-06FF, U+200C-200F"
+"""unicode-range in templates/assets/site.css sends U+0600-06FF and U+200C-200F to these files;
+the spaces are for the share card (generator/share.py), which draws whole lines in one font."""
 OUT = ROOT / "templates/assets/fonts"
 
 

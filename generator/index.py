@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.model import Article, Site
-from generator.textnorm import normalize, stem, terms, words
+from generator.textnorm import search_words, stem, terms
 
 FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -90,7 +90,7 @@ def article_fields(article: Article) -> dict[str, list[str]]:
 def surface_words(article: Article) -> set[str]:
     texts = [article.headline, article.summary.fa, article.summary.ar, *(b.text for b in article.blocks),
              *(a.note.fa + " " + a.note.ar for a in article.annotations)]
-    return {w for text in texts for w in words(normalize(text))}
+    return {w for text in texts for w in search_words(text)}
 
 
 def glossary_names(site: Site) -> dict[str, str]:

@@ -24,7 +24,7 @@ FOLDS = str.maketrans(
         "ك": "ک",
         "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
         "ؤ": "و",
-        "ة": "ه", "ۀ": "ه",
+        "ة": "ه", "ۀ": "ه", "ہ": "ه", "ے": "ی",
         **{chr(0x06F0 + d): str(d) for d in range(10)},
         **{chr(0x0660 + d): str(d) for d in range(10)},
     }
@@ -150,21 +150,62 @@ def hidden_characters(text: str):
 
 
 # --- words for search ------------------------------------------------------------------------
+#
+# Search reads text as a Persian or Arabic reader does, which the shared normalizer cannot (it
+# serves anchoring too, where a ZWNJ typed or not must find the same passage): a ZWNJ, like a
+# space, separates a Persian word from its suffix («هسته‌ای», «کتاب ها»), and the suffix then goes;
+# می/نمی before a verb goes; auxiliaries and function words do not count (tests/reference/ holds
+# Lucene's and hazm's own vectors for these rules; README, "Search", says where we differ).
 
 PREFIXES = ("وال", "بال", "کال", "فال", "لل", "ال")
 """Arabic definite article with its clitics (normalized: ك is ک), longest first."""
-SUFFIXES = ("هایی", "های", "ها", "ان", "ات")
-"""Persian plural and ezafe suffixes (and the Arabic feminine plural), longest first."""
+SUFFIXES = ("هایی", "ترین", "های", "ها", "تر", "یی", "ان", "ات")
+"""Persian plural, ezafe and comparative suffixes (and the Arabic feminine plural), longest first."""
 MIN_STEM = {"ها": 2, "های": 2, "هایی": 2}
 """Letters a stem must keep; 3 unless listed (a plural ها is safe to strip from a two-letter word)."""
+SEPARATE_SUFFIXES = frozenset({"ها", "های", "هایی", "ای", "ی", "یی", "تر", "ترین", "اش"})
+"""Persian suffixes written apart from their word (after a space or a ZWNJ): the word before is the word."""
+VERB_PREFIXES = frozenset({"می", "نمی"})
+VERB_ENDINGS = ("د", "م", "ی", "ه", "ت")
+"""A word after a separate می/نمی that ends so is taken for its verb («می رود», «نمی‌کنم», «می‌خورده»,
+«می گفت»); otherwise می stays a word («ماه می سال جدید»: May)."""
+EXPANSIONS = {"\ufdfd": " بسم الله الرحمن الرحیم "}
+"""Ligatures NFKC leaves whole: the words they stand for."""
+STOP_WORDS = frozenset("""
+و در به از که را با این ان برای تا یا هم نیز بر اما چه ایا همین همان دیگر
+است هست نیست بود بوده باشد باشند شد شده شود شوند خواهد خواهند دارد دارند داشت داشتند
+فی من الی عن ان التی الذی الذین هذا هذه ذلک تلک کان کانت قد لم لن لا ما هل او ثم حتی مع عند
+""".split())
+"""Persian and Arabic function words and auxiliaries (normalized): never a reason to find an article,
+nor to miss one («آیا …», «هل …»). Not علی: Arabic «على» is one, but it is also the name Ali."""
 
 
 _WORD = re.compile(r"[^\W_]+")
+_DIGIT_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+_REPEATS = re.compile(r"([\u0600-\u06ff])\1{2,}")
+"""Three or more of one Arabic-script letter are one (سلاممم); two may be meant (سلامم)."""
 
 
 def words(normalized: str) -> list[str]:
     """Runs of letters and digits in normalized text; everything else separates words."""
     return _WORD.findall(normalized)
+
+
+def search_words(text: str) -> list[str]:
+    """The words search sees in raw text, normalized and not yet stemmed (see above)."""
+    text = text.replace("\u200c", " ")
+    if "\ufdfd" in text:
+        text = text.replace("\ufdfd", EXPANSIONS["\ufdfd"])
+    tokens = [_REPEATS.sub(r"\1", part) for token in words(normalize(text)) for part in _DIGIT_RUNS.findall(token)]
+    kept: list[str] = []
+    for index, token in enumerate(tokens):
+        if token in SEPARATE_SUFFIXES and kept and kept[-1][0] not in "0123456789":
+            continue
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token in VERB_PREFIXES and following.endswith(VERB_ENDINGS):
+            continue
+        kept.append(token)
+    return [token for token in kept if token not in STOP_WORDS]
 
 
 def strip_prefix(word: str) -> str:
@@ -176,7 +217,7 @@ def strip_prefix(word: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """Light stemming of a normalized word: the Arabic article off the front, a plural off the end."""
+    """Light stemming of a normalized word: the Arabic article off the front, a suffix off the end."""
     word = strip_prefix(word)
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM.get(suffix, 3):
@@ -185,5 +226,5 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    """What search indexes and looks up: normalized, split into words, stemmed."""
-    return [stem(w) for w in words(normalize(text))]
+    """What search indexes and looks up: search_words, stemmed."""
+    return [stem(w) for w in search_words(text)]

@@ -14,8 +14,18 @@
 import { normalize, normalizeMapped } from "./textnorm.js";
 
 const PREFIXES = ["وال", "بال", "کال", "فال", "لل", "ال"];
-const SUFFIXES = ["هایی", "های", "ها", "ان", "ات"];
+const SUFFIXES = ["هایی", "ترین", "های", "ها", "تر", "یی", "ان", "ات"];
 const MIN_STEM = { "ها": 2, "های": 2, "هایی": 2 };
+// The rules of generator/textnorm.py ("words for search"), identical: see its comments.
+const SEPARATE_SUFFIXES = new Set(["ها", "های", "هایی", "ای", "ی", "یی", "تر", "ترین", "اش"]);
+const VERB_PREFIXES = new Set(["می", "نمی"]);
+const VERB_ENDINGS = ["د", "م", "ی", "ه", "ت"];
+const EXPANSIONS = { "\ufdfd": " بسم الله الرحمن الرحیم " };
+const STOP_WORDS = new Set(`و در به از که را با این ان برای تا یا هم نیز بر اما چه ایا همین همان دیگر
+است هست نیست بود بوده باشد باشند شد شده شود شوند خواهد خواهند دارد دارند داشت داشتند
+فی من الی عن ان التی الذی الذین هذا هذه ذلک تلک کان کانت قد لم لن لا ما هل او ثم حتی مع عند`.split(/\s+/));
+const DIGIT_RUNS = /[0-9]+|[^0-9]+/g;
+const REPEATS = /([\u0600-\u06ff])\1{2,}/gu;
 const ENTITY = "~";
 const WORD = /[\p{L}\p{N}]+/gu;
 const PHRASE = /["«“]([^"»”]+)["»”]/g;
@@ -49,9 +59,27 @@ export function stem(word) {
   return w;
 }
 
+/** The words search sees in raw text, normalized and not yet stemmed. */
+export function searchWords(text) {
+  let raw = text.replaceAll("\u200c", " ");
+  if (raw.includes("\ufdfd")) raw = raw.replaceAll("\ufdfd", EXPANSIONS["\ufdfd"]);
+  const tokens = [];
+  for (const token of words(normalize(raw))) {
+    for (const part of token.match(DIGIT_RUNS)) tokens.push(part.replace(REPEATS, "$1"));
+  }
+  const kept = [];
+  tokens.forEach((token, index) => {
+    if (SEPARATE_SUFFIXES.has(token) && kept.length && !/[0-9]/.test(kept[kept.length - 1][0])) return;
+    const following = tokens[index + 1] ?? "";
+    if (VERB_PREFIXES.has(token) && VERB_ENDINGS.some((ending) => following.endsWith(ending))) return;
+    kept.push(token);
+  });
+  return kept.filter((token) => !STOP_WORDS.has(token));
+}
+
 /** Normalized, split, stemmed: what the index holds. */
 export function terms(text) {
-  return words(normalize(text)).map(stem);
+  return searchWords(text).map(stem);
 }
 
 // --- loading ---------------------------------------------------------------------------------
@@ -145,7 +173,7 @@ export function parse(query, glossary) {
     if (stems.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(phrase).trim(), stems });
     return " ";
   });
-  const raw = words(normalize(rest));
+  const raw = searchWords(rest);
   const typing = raw.length > 0 && !/\s$/u.test(query) && !/["»”]\s*$/u.test(query);
   const stems = raw.map(stem);
   for (let i = 0; i < raw.length; ) {

@@ -286,6 +286,8 @@ def search_strings(lang: str, theme: Theme) -> dict:
         "unknown": t.gettext("No article contains: %(words)s"),
         "partial": t.gettext("(no article has every word; these have some of them)"),
         "ignored": t.gettext("(single letters are not searched: %(words)s)"),
+        "missing": t.gettext("(no article contains: %(words)s)"),
+        "corrected": t.gettext("(for %(word)s, results for %(suggestion)s)"),
         "failed": t.gettext("The search index could not be loaded."),
         "languages": {other: t.gettext("in %(language)s") % {"language": language_name(other, lang)} for other in LANGS},
     }

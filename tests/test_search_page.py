@@ -104,12 +104,29 @@ def test_keyboard_moves_through_results(page, served):
 
 def test_junk_finds_nothing_and_says_why(page, served):
     page.goto(served + "fa/search/")
-    type_query(page, "پوتین زرافه ")
+    type_query(page, "زرافه ")
     assert seeds(page) == []
     assert page.is_visible("#search-hints")
     assert "زرافه" in page.text_content("#search-unknown")
     type_query(page, "ب")
     assert seeds(page) == []
+
+
+def test_a_stray_word_is_named_and_the_others_still_answer(page, served):
+    page.goto(served + "fa/search/")
+    type_query(page, "پوتین زرافه ")
+    assert len(seeds(page)) == 5
+    status = page.text_content("#search-status")
+    assert "زرافه" in status and "در هیچ مقاله‌ای نیامده" in status
+    assert not page.is_visible("#search-hints")
+
+
+def test_a_slip_of_one_letter_is_searched_as_the_word_and_said(page, served):
+    page.goto(served + "ar/search/")
+    type_query(page, "کرملبن ")
+    assert seeds(page) == [SLUGS["000"]]
+    assert "بدلًا من «کرملبن»، نتائج «کرملین»" in page.text_content("#search-status")
+    page.screenshot(path=str(SHOTS / "ar-search-correction-390.png"))
 
 
 def test_hostile_query_stays_text(page, served):

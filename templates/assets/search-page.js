@@ -95,7 +95,13 @@ async function run(push) {
   list.replaceChildren(...answer.results.map(resultItem));
   const ignored = answer.ignored.length ? ` ${strings.ignored.replace("%(words)s", answer.ignored.join("، "))}` : "";
   if (answer.results.length) {
-    status.textContent = countText(answer.total) + (answer.mode === "or" ? ` ${strings.partial}` : "") + ignored;
+    const notes = [countText(answer.total)];
+    if (answer.mode === "or") notes.push(strings.partial);
+    if (answer.unknown.length) notes.push(strings.missing.replace("%(words)s", answer.unknown.join("، ")));
+    for (const { word, suggestion } of answer.corrections) {
+      notes.push(strings.corrected.replace("%(word)s", word).replace("%(suggestion)s", suggestion));
+    }
+    status.textContent = notes.join(" ") + ignored;
     hints.hidden = true;
   } else {
     status.textContent = strings.none + ignored;

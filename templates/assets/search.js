@@ -6,9 +6,11 @@
 //   excerpt  HTML from the original text around the best match, matches in <mark>, all text escaped
 //   parts    the same excerpt as [{text, mark}] for callers that build DOM with text APIs
 //
-// The query: words are ANDed, falling back to OR when no article has them all; a word that
-// occurs nowhere gives no results at all. The last word matches as a prefix while it is typed
-// (3 letters at least); single letters are not searched, and the answer says so.
+// The query: words are ANDed, falling back to the articles with the most of them; a word no
+// article has is left out and named (`unknown`), so one stray word never empties the answer.
+// A word of 5 letters or more that nothing has matches indexed words and glossary names one
+// letter away, below exact matches (`corrections` says which). The last word matches as a prefix
+// while it is typed (3 letters at least); single letters and function words are not searched.
 // "Quoted words" must appear as a phrase. Names in the glossary match every
 // spelling in both scripts and Latin (پوتین finds بوتين).
 import { normalize, normalizeMapped } from "./textnorm.js";
@@ -30,6 +32,8 @@ const ENTITY = "~";
 const WORD = /[\p{L}\p{N}]+/gu;
 const PHRASE = /["«“]([^"»”]+)["»”]/g;
 const PREFIX_WEIGHT = 0.8;
+const TYPO_MIN = 5;
+const TYPO_WEIGHT = 0.6;
 const EXCERPT_CHARS = 240;
 
 /** Runs of letters and digits in normalized text. */
@@ -229,7 +233,7 @@ function unite(maps, weights) {
 }
 
 /** Documents matching one group, with the group's score for each. */
-async function matchGroup(group, meta) {
+async function matchGroup(group, meta, glossary) {
   if (group.kind === "entity") {
     const [named, ...literal] = await Promise.all([ENTITY + group.entity, ...group.stems].map((t) => postings(t, meta)));
     return unite([named, intersect(literal)]);
@@ -238,10 +242,49 @@ async function matchGroup(group, meta) {
     return intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
   }
   const exact = await postings(group.stems[0], meta);
-  if (!group.prefix) return exact;
-  const expanded = [...(await expand(group.word, meta))].filter((t) => t !== group.stems[0]);
+  const expanded = group.prefix ? [...(await expand(group.word, meta))].filter((t) => t !== group.stems[0]) : [];
   const more = await Promise.all(expanded.map((t) => postings(t, meta)));
-  return unite([exact, ...more], [1, ...more.map(() => PREFIX_WEIGHT)]);
+  const found = unite([exact, ...more], [1, ...more.map(() => PREFIX_WEIGHT)]);
+  if (found.size || length(group.word) < TYPO_MIN) return found;
+  // Nothing has the word: a word one letter away that the index has, weighed below exact matches.
+  const near = await nearWords(group.word, group.stems[0], meta, glossary);
+  if (!near.length) return found;
+  group.correction = near[0].word;
+  const lists = await Promise.all(near.map((n) => n.entity ? postings(ENTITY + n.entity, meta) : postings(n.term, meta)));
+  return unite(lists, lists.map(() => TYPO_WEIGHT));
+}
+
+/** Damerau–Levenshtein distance of at most one: one letter added, dropped, changed or two swapped. */
+export function withinOneEdit(a, b) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (Math.abs(x.length - y.length) > 1) return false;
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  if (x.length === y.length) {
+    if (i === x.length) return false;  // the same word
+    if (x.slice(i + 1).join("") === y.slice(i + 1).join("")) return true;
+    return x[i] === y[i + 1] && x[i + 1] === y[i] && x.slice(i + 2).join("") === y.slice(i + 2).join("");
+  }
+  const [short, long] = x.length < y.length ? [x, y] : [y, x];
+  return short.slice(i).join("") === long.slice(i + 1).join("");
+}
+
+/** Indexed words and glossary names one edit away from `word` (of TYPO_MIN letters or more): the
+ * shard of its first letters (a slip later in the word), and every glossary name (a slip anywhere). */
+async function nearWords(word, stemmed, meta, glossary) {
+  const near = [];
+  const s = await shard(stemmed, meta);
+  for (const term of Object.keys(s.t)) {
+    if (length(term) >= TYPO_MIN - 1 && (withinOneEdit(term, stemmed) || withinOneEdit(term, word))) near.push({ word: term, term });
+  }
+  for (const [surface, term] of Object.entries(s.w)) {
+    if (withinOneEdit(surface, word) && !near.some((n) => n.term === term)) near.push({ word: surface, term });
+  }
+  for (const [name, entity] of Object.entries(glossary)) {
+    if (!name.includes(" ") && length(name) >= TYPO_MIN - 1 && withinOneEdit(name, stemmed)) near.push({ word: name, entity });
+  }
+  return near;
 }
 
 function passes(flags, lang, topicBits) {
@@ -252,18 +295,23 @@ function passes(flags, lang, topicBits) {
 
 /**
  * The full answer: results plus what the search page needs to explain itself.
- * `unknown` lists query words that occur nowhere; `ignored` the single letters, which are
- * never searched (a lone letter would match everything); `mode` is "and" or "or".
+ * `unknown` lists query words that occur nowhere (the others are still searched); `corrections`
+ * the words matched one letter away, [{word, suggestion}]; `ignored` the single letters, which
+ * are never searched (a lone letter would match everything); `mode` is "and" or "or".
  */
 export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {}) {
   const [meta, glossary] = await prepare();
   const parsed = parse(query ?? "", glossary);
   const ignored = parsed.filter((g) => g.kind === "letter").map((g) => g.label);
   const groups = parsed.filter((g) => g.kind !== "letter");
-  if (!groups.length) return { results: [], unknown: [], ignored, mode: "and", total: 0 };
-  const matches = await Promise.all(groups.map((g) => matchGroup(g, meta)));
-  const unknown = groups.filter((_, i) => matches[i].size === 0).map((g) => g.label);
-  if (unknown.length) return { results: [], unknown, ignored, mode: "and", total: 0 };
+  if (!groups.length) return { results: [], unknown: [], corrections: [], ignored, mode: "and", total: 0 };
+  const all = await Promise.all(groups.map((g) => matchGroup(g, meta, glossary)));
+  // A word no article has does not empty the answer: the others are searched, and it is named.
+  const unknown = groups.filter((_, i) => all[i].size === 0).map((g) => g.label);
+  const corrections = groups.filter((g) => g.correction).map((g) => ({ word: g.label, suggestion: g.correction }));
+  const matches = all.filter((m) => m.size > 0);
+  const known = groups.filter((_, i) => all[i].size > 0);
+  if (!matches.length) return { results: [], unknown, corrections, ignored, mode: "and", total: 0 };
 
   const topicBits = (topics ?? []).reduce((bits, t) => {
     const index = meta.topics.indexOf(t);
@@ -285,7 +333,7 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
     scored = rank(union, lang, topicBits);
   }
 
-  const phrases = groups.filter((g) => g.kind === "phrase");
+  const phrases = known.filter((g) => g.kind === "phrase");
   const results = [];
   // Records are fetched together, a page at a time; phrase queries may need more than one page.
   for (let from = 0; results.length < limit && from < scored.length; from += limit) {
@@ -294,12 +342,12 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
     for (const record of records) {
       if (!record || results.length >= limit) continue;
       if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;
-      results.push(result(record, groups, glossary, ui));
+      results.push(result(record, known, glossary, ui));
     }
     if (!phrases.length) break;
   }
   const total = phrases.length ? results.length : scored.length;
-  return { results, unknown: [], ignored, mode, total };
+  return { results, unknown, corrections, ignored, mode, total };
 }
 
 function rank(map, lang, topicBits) {
@@ -366,6 +414,7 @@ function matchSpans(norm, groups, glossary) {
       names.push(...namesOf(glossary, g.entity));
     } else {
       wanted.add(g.stems[0]);
+      if (g.correction) wanted.add(stem(g.correction));
       if (g.prefix) prefixes.push(g.word, stripPrefix(g.word));
     }
   }
@@ -385,7 +434,7 @@ function needles(groups, glossary) {
   return groups.map((g) => {
     if (g.kind === "phrase") return [g.text];
     if (g.kind === "entity") return namesOf(glossary, g.entity).map((name) => name[0]);
-    return g.prefix ? [g.word, stripPrefix(g.word), g.stems[0]] : [g.stems[0]];
+    return [...(g.prefix ? [g.word, stripPrefix(g.word)] : []), g.stems[0], ...(g.correction ? [stem(g.correction)] : [])];
   });
 }
 

@@ -47,16 +47,45 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.deepEqual(await search("ماتسگ "), []);
     assert.ok(seeds(await search("ایرا")).length > 0);
   });
-  await t.test("a word that occurs nowhere returns nothing, and says which", async () => {
+  await t.test("a word no article has is left out of the answer and named", async () => {
     const answer = await searchDetailed("پوتین زرافه ");
-    assert.deepEqual(answer.results, []);
+    assert.deepEqual(answer.results.map((r) => r.seed), (await search("پوتین ")).map((r) => r.seed));
     assert.deepEqual(answer.unknown, ["زرافه"]);
+    const alone = await searchDetailed("زرافه ");
+    assert.deepEqual([alone.results, alone.unknown, alone.corrections], [[], ["زرافه"], []]);
     assert.deepEqual(await search("x"), []);
     const letter = await searchDetailed("ب");
     assert.deepEqual([letter.results, letter.ignored], [[], ["ب"]]);
     const withFunctionWord = await searchDetailed("روسیه و کره ");
     assert.deepEqual(withFunctionWord.ignored, [], "و is a function word: it does not count, and is not a letter to mention");
     assert.ok(withFunctionWord.results.length > 0);
+  });
+  await t.test("junk stays junk: boilerplate words find nothing, not even one letter away", async () => {
+    for (const junk of ["دیدگاهتان ", "وردپرس ", "السیسی ", "ترامپ ", "ترامب ", "zzzzzz "]) {
+      const answer = await searchDetailed(junk);
+      assert.deepEqual([answer.results, answer.corrections], [[], []], junk);
+    }
+  });
+  await t.test("a one-letter slip finds the word, and the answer says what it searched", async () => {
+    for (const [slip, word] of [["روسبه", "روسیه"], ["کرملبن", "کرملین"], ["شوییگو", "شویگو"]]) {
+      const answer = await searchDetailed(slip + " ");
+      assert.deepEqual(answer.corrections, [{ word: slip, suggestion: word }]);
+      assert.deepEqual(seeds(answer.results), seeds(await search(word + " ", { limit: 20 })), slip);
+    }
+    assert.deepEqual((await searchDetailed("روسیه ")).corrections, [], "no correction when the word is found");
+    assert.match((await search("کرملبن "))[0].excerpt, /<mark>کرملین<\/mark>/, "the excerpt marks the word found");
+  });
+  await t.test("ZWNJ, a space or nothing between a Persian word and its suffix", async () => {
+    const zwnj = seeds(await search("سلاح هسته\u200cای "));
+    assert.ok(zwnj.length > 0);
+    assert.deepEqual(seeds(await search("سلاح هسته ای ")), zwnj);
+    assert.deepEqual(seeds(await search("ماهواره\u200cی نظامی ")), seeds(await search("ماهواره نظامی ")));
+    assert.deepEqual(seeds(await search("کشور ها ")), seeds(await search("کشورها ")));
+  });
+  await t.test("question and function words do not count", async () => {
+    assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));
+    assert.deepEqual(seeds(await search("هل زار بوتين كوريا ")), seeds(await search("زار بوتين كوريا ")));
+    assert.ok((await search("هل زار بوتين كوريا ")).length > 0);
   });
   await t.test("AND first, OR when no article has every word", async () => {
     const answer = await searchDetailed("شاپوشنیکوف لانكوف ");

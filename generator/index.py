@@ -45,7 +45,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.model import Article, Site
-from generator.textnorm import search_words, stem, terms
+from generator.textnorm import search_words, terms
 
 FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0}
 K1, B = 1.2, 0.75
@@ -76,32 +76,49 @@ def _path(name: str, version: str) -> str:
     return f"search/{kind}/{stem if kind == 'd' else stem.encode('utf-8').hex()}.{version}.json"
 
 
-def article_fields(article: Article) -> dict[str, list[str]]:
-    """Each field's terms; entity terms join the body (their mentions) and the title (the note's entities)."""
-    notes = [a.note.fa + " " + a.note.ar for a in article.annotations]
+def article_texts(article: Article) -> dict[str, list[tuple[str, str]]]:
+    """Each field's texts with their language: the article's own for headline and body, each
+    summary's and note's for those."""
     return {
-        "title": terms(article.headline) + [ENTITY_PREFIX + e for e in article.entities],
-        "annotations": terms(" ".join(notes)),
-        "summary": terms(article.summary.fa + " " + article.summary.ar),
-        "body": terms(" ".join(b.text for b in article.blocks)) + [ENTITY_PREFIX + m.entity for m in article.mentions],
+        "title": [(article.headline, article.lang)],
+        "annotations": [(a.note.fa, "fa") for a in article.annotations] + [(a.note.ar, "ar") for a in article.annotations],
+        "summary": [(article.summary.fa, "fa"), (article.summary.ar, "ar")],
+        "body": [(b.text, article.lang) for b in article.blocks],
     }
 
 
-def surface_words(article: Article) -> set[str]:
-    texts = [article.headline, article.summary.fa, article.summary.ar, *(b.text for b in article.blocks),
-             *(a.note.fa + " " + a.note.ar for a in article.annotations)]
-    return {w for text in texts for w in search_words(text)}
+def article_fields(article: Article) -> dict[str, list[str]]:
+    """Each field's terms; entity terms join the body (their mentions) and the title (the note's entities)."""
+    fields = {field: [term for text, lang in texts for term in terms(text, lang)]
+              for field, texts in article_texts(article).items()}
+    fields["title"] += [ENTITY_PREFIX + e for e in article.entities]
+    fields["body"] += [ENTITY_PREFIX + m.entity for m in article.mentions]
+    return fields
+
+
+def surface_words(article: Article) -> set[tuple[str, str]]:
+    """(word, term) for each word whose term does not start with it, so that a reader typing the
+    word's beginning still reaches the term (الکرم… → کرملین, کشوره… → کشور)."""
+    pairs = set()
+    for texts in article_texts(article).values():
+        for text, lang in texts:
+            for word, term in zip(search_words(text), terms(text, lang)):
+                if not term.startswith(word):
+                    pairs.add((word, term))
+    return pairs
 
 
 def glossary_names(site: Site) -> dict[str, str]:
-    """Every spelling (stemmed words joined by a space) → entity id; Latin names, and their unique long parts."""
+    """Every spelling (its terms as Persian and as Arabic text, joined by a space) → entity id; Latin
+    names, and their unique long parts."""
     names: dict[str, str] = {}
     parts: dict[str, set[str]] = defaultdict(set)
     for entity in site.entities:
-        for spelling in (*entity.spellings, entity.latin):
-            key = " ".join(terms(spelling))
-            if key:
-                names.setdefault(key, entity.id)
+        for spelling, langs in [*((s, ("fa", "ar")) for s in entity.spellings), (entity.latin, ("fa",))]:
+            for lang in langs:
+                key = " ".join(terms(spelling, lang))
+                if key:
+                    names.setdefault(key, entity.id)
         for part in terms(entity.latin):
             if len(part) >= 4 and not part.isnumeric():
                 parts[part].add(entity.id)
@@ -135,8 +152,8 @@ class Doc:
     tf: dict[str, float]
     """Weighted frequency of each term over the fields."""
     length: float
-    surfaces: frozenset[str]
-    """Words whose stem differs from them, for prefix matching."""
+    surfaces: frozenset[tuple[str, str]]
+    """(word, term) pairs for prefix matching (surface_words)."""
     flags: int
 
 
@@ -148,7 +165,7 @@ def make_doc(article: Article, topics: list[str]) -> Doc:
         for term in field_terms:
             tf[term] += weight
         length += weight * len(field_terms)
-    surfaces = frozenset(word for word in surface_words(article) if stem(word) != word)
+    surfaces = frozenset(surface_words(article))
     return Doc(article, dict(tf), length, surfaces, doc_flags(article, topics))
 
 
@@ -164,7 +181,7 @@ class SearchIndex:
         self.docs: list[Doc] = []
         self.df: Counter = Counter()
         self.words: Counter = Counter()
-        """How many articles have each surface word."""
+        """How many articles have each (surface word, term) pair."""
         self.postings: dict[str, dict[int, int]] = {}
         """term → {document id: impact × 2^flagBits + flags}"""
         self.shard_terms: dict[str, set[str]] = defaultdict(set)
@@ -227,12 +244,12 @@ class SearchIndex:
             self.df.subtract(gone)
             self.df.update(added)
             membership |= gone | added
-            for word in old.surfaces ^ new.surfaces:
-                self.words[word] += 1 if word in new.surfaces else -1
-                self._file_under(self.shard_words, word, self.words[word] > 0)
-                if self.words[word] == 0:
-                    del self.words[word]
-                dirty.add(shard_key(word))
+            for pair in old.surfaces ^ new.surfaces:
+                self.words[pair] += 1 if pair in new.surfaces else -1
+                self._file_under(self.shard_words, pair, self.words[pair] > 0)
+                if self.words[pair] == 0:
+                    del self.words[pair]
+                dirty.add(shard_key(pair[0]))
         count, bits = len(self.docs), self._flag_bits()
         for term in membership:
             dirty.add(shard_key(term))
@@ -270,17 +287,19 @@ class SearchIndex:
                 self.postings.setdefault(term, {})[number] = self._packed(term, number, count, bits)
         for term in self.postings:
             self._file_under(self.shard_terms, term, True)
-        for word in self.words:
-            self._file_under(self.shard_words, word, True)
+        for pair in self.words:
+            self._file_under(self.shard_words, pair, True)
         for key in self.shard_terms.keys() | self.shard_words.keys():
             self._encode_shard(key)
 
     @staticmethod
-    def _file_under(table: dict[str, set[str]], name: str, present: bool) -> None:
+    def _file_under(table: dict[str, set], name: str | tuple[str, str], present: bool) -> None:
+        """File a term, or a (word, term) pair by its word, under its shard."""
+        key = shard_key(name if isinstance(name, str) else name[0])
         if present:
-            table[shard_key(name)].add(name)
+            table[key].add(name)
         else:
-            table[shard_key(name)].discard(name)
+            table[key].discard(name)
 
     def _flag_bits(self) -> int:
         return 1 + len(self.topics)
@@ -298,7 +317,10 @@ class SearchIndex:
                 encoded += [doc - previous, value]
                 previous = doc
             found[term] = encoded
-        words = {word: stem(word) for word in self.shard_words.get(key, ())}
+        words: dict[str, str | list[str]] = {}
+        for word, term in sorted(self.shard_words.get(key, ())):  # a word of both languages may have two terms
+            words[word] = [*words[word], term] if isinstance(words.get(word), list) else \
+                [words[word], term] if word in words else term
         self._put("t/" + key, _json({"t": found, "w": words}) if found or words else None)
 
     def _put(self, name: str, data: bytes | None) -> None:

@@ -225,6 +225,42 @@ def stem(word: str) -> str:
     return word
 
 
-def terms(text: str) -> list[str]:
-    """What search indexes and looks up: search_words, stemmed."""
+ARABIC_SUFFIXES = ("ها", "ان", "ات", "ون", "ین", "یه", "ه", "ی")
+"""Lucene's light10 suffixes (normalized: ة is ه, ي is ی), each tried once, in this order."""
+CLITICS = {"و": 3, "ب": 4, "ف": 4, "ک": 4, "ل": 4}
+"""A conjunction or preposition written onto the word, and the letters that must remain after it
+(و as Lucene; the others, which Lucene leaves, need one more: بيان is not ب + يان)."""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem_arabic(word: str) -> str:
+    """Light stemming of a normalized word of Arabic text (Lucene's light10, and ب ف ک ل): only for
+    text known to be Arabic, since on Persian words it would make وزیر زیر and هسته هست."""
+    stripped = strip_prefix(word)
+    article = stripped != word
+    for suffix in ARABIC_SUFFIXES:
+        if stripped.endswith(suffix) and len(stripped) - len(suffix) >= 3:
+            stripped = stripped[: -len(suffix)]
+    # A clitic after the suffixes, so that its guard sees the stem: كبيرة is not ك + بير.
+    if not article and len(stripped) - 1 >= CLITICS.get(stripped[:1], 99):
+        stripped = stripped[1:]
+    return stripped
+
+
+ARABIC_MARK = "^"
+"""Ends every term of Arabic text. Arabic stemming makes وزير زیر, which must not find the Persian زیر
+(under): Persian and Arabic text keep apart terms, and a query looks up each word both ways
+(query_terms), so that وزیر typed in Persian still finds وزير in an Arabic article."""
+
+
+def terms(text: str, lang: str | None = None) -> list[str]:
+    """What search indexes: search_words, stemmed as text in `lang` is ("ar": stem_arabic and the mark;
+    Persian, Latin or unknown: stem)."""
+    if lang == "ar":
+        return [stem_arabic(w) + ARABIC_MARK for w in search_words(text)]
     return [stem(w) for w in search_words(text)]
+
+
+def query_terms(word: str) -> tuple[str, str]:
+    """The terms a query word may be in the index: as a word of Persian text and of Arabic text."""
+    return stem(word), stem_arabic(word) + ARABIC_MARK

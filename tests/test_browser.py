@@ -28,10 +28,16 @@ def page(browser):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: errors.append(f"failed {req.url}"))
+    page.on("requestfailed", lambda req: None if icon_cut_short(req) else errors.append(f"failed {req.url}: {req.failure}"))
     yield page
     context.close()
     assert errors == []
+
+
+def icon_cut_short(request) -> bool:
+    """Chromium fetches the favicon after the page has loaded; a test that moves on first cancels it
+    (net::ERR_ABORTED), which is not a fault of the page (seen once in a loaded CI run)."""
+    return request.failure == "net::ERR_ABORTED" and "/assets/v/icon." in request.url
 
 
 @pytest.mark.parametrize("lang,kind,width", CASES, ids=[f"{l}-{k}-{w}" for l, k, w in CASES])

@@ -81,9 +81,36 @@ export function searchWords(text) {
   return kept.filter((token) => !STOP_WORDS.has(token));
 }
 
-/** Normalized, split, stemmed: what the index holds. */
-export function terms(text) {
-  return searchWords(text).map(stem);
+const ARABIC_SUFFIXES = ["ها", "ان", "ات", "ون", "ین", "یه", "ه", "ی"];
+const CLITICS = { "و": 3, "ب": 4, "ف": 4, "ک": 4, "ل": 4 };
+export const ARABIC_MARK = "^";
+
+/** Light stemming of a normalized word of Arabic text, as generator/textnorm.py does it. */
+export function stemArabic(word) {
+  let w = stripPrefix(word);
+  const article = w !== word;
+  for (const suffix of ARABIC_SUFFIXES) {
+    if (w.endsWith(suffix) && length(w) - length(suffix) >= 3) w = w.slice(0, w.length - suffix.length);
+  }
+  // A clitic after the suffixes, so that its guard sees the stem: كبيرة is not ك + بير.
+  const first = Array.from(w)[0] ?? "";
+  if (!article && length(w) - 1 >= (CLITICS[first] ?? 99)) w = w.slice(first.length);
+  return w;
+}
+
+/** Normalized, split, stemmed as text in `lang` is: what the index holds. */
+export function terms(text, lang) {
+  const found = searchWords(text);
+  return lang === "ar" ? found.map((w) => stemArabic(w) + ARABIC_MARK) : found.map(stem);
+}
+
+/** The terms a query word may be in the index: as a word of Persian text and of Arabic text. */
+export function queryTerms(word) {
+  return [stem(word), stemArabic(word) + ARABIC_MARK];
+}
+
+function bare(term) {
+  return term.endsWith(ARABIC_MARK) ? term.slice(0, -ARABIC_MARK.length) : term;
 }
 
 // --- loading ---------------------------------------------------------------------------------
@@ -162,7 +189,7 @@ async function expand(prefix, meta) {
     if (length(start) < meta.minPrefix) continue;
     const s = await shard(start, meta);
     for (const term of Object.keys(s.t)) if (term.startsWith(start)) found.add(term);
-    for (const [word, stemmed] of Object.entries(s.w)) if (word.startsWith(start)) found.add(stemmed);
+    for (const [word, stemmed] of Object.entries(s.w)) if (word.startsWith(start)) for (const t of [].concat(stemmed)) found.add(t);
   }
   return found;
 }
@@ -173,19 +200,20 @@ async function expand(prefix, meta) {
 export function parse(query, glossary) {
   const groups = [];
   const rest = query.replace(PHRASE, (_, phrase) => {
-    const stems = terms(phrase);
-    if (stems.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(phrase).trim(), stems });
+    const alts = searchWords(phrase).map(queryTerms);
+    if (alts.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(phrase).trim(), alts });
     return " ";
   });
   const raw = searchWords(rest);
   const typing = raw.length > 0 && !/\s$/u.test(query) && !/["»”]\s*$/u.test(query);
-  const stems = raw.map(stem);
+  const alts = raw.map(queryTerms);
   for (let i = 0; i < raw.length; ) {
     let matched = 0;
     for (let n = Math.min(5, raw.length - i); n >= 1 && !matched; n--) {
-      const id = glossary[stems.slice(i, i + n).join(" ")];
+      const run = alts.slice(i, i + n);
+      const id = glossary[run.map((a) => a[0]).join(" ")] ?? glossary[run.map((a) => a[1]).join(" ")];
       if (id) {
-        groups.push({ kind: "entity", label: raw.slice(i, i + n).join(" "), entity: id, stems: stems.slice(i, i + n) });
+        groups.push({ kind: "entity", label: raw.slice(i, i + n).join(" "), entity: id, alts: run });
         matched = n;
       }
     }
@@ -195,7 +223,7 @@ export function parse(query, glossary) {
     }
     if (!matched) {
       const last = typing && i === raw.length - 1;
-      groups.push({ kind: "word", label: raw[i], word: raw[i], stems: [stems[i]], prefix: last && length(raw[i]) > 1 });
+      groups.push({ kind: "word", label: raw[i], word: raw[i], alts: [alts[i]], prefix: last && length(raw[i]) > 1 });
       matched = 1;
     }
     i += matched;
@@ -232,25 +260,32 @@ function unite(maps, weights) {
   return out;
 }
 
+/** Documents with any of a word's terms (as Persian text, as Arabic text). */
+async function anyOf(alternatives, meta) {
+  return unite(await Promise.all(alternatives.map((t) => postings(t, meta))));
+}
+
 /** Documents matching one group, with the group's score for each. */
 async function matchGroup(group, meta, glossary) {
   if (group.kind === "entity") {
-    const [named, ...literal] = await Promise.all([ENTITY + group.entity, ...group.stems].map((t) => postings(t, meta)));
+    const [named, ...literal] = await Promise.all([postings(ENTITY + group.entity, meta), ...group.alts.map((a) => anyOf(a, meta))]);
     return unite([named, intersect(literal)]);
   }
   if (group.kind === "phrase") {
-    return intersect(await Promise.all(group.stems.map((t) => postings(t, meta))));
+    return intersect(await Promise.all(group.alts.map((a) => anyOf(a, meta))));
   }
-  const exact = await postings(group.stems[0], meta);
-  const expanded = group.prefix ? [...(await expand(group.word, meta))].filter((t) => t !== group.stems[0]) : [];
+  const exact = await anyOf(group.alts[0], meta);
+  const expanded = group.prefix ? [...(await expand(group.word, meta))].filter((t) => !group.alts[0].includes(t)) : [];
   const more = await Promise.all(expanded.map((t) => postings(t, meta)));
   const found = unite([exact, ...more], [1, ...more.map(() => PREFIX_WEIGHT)]);
   if (found.size || length(group.word) < TYPO_MIN) return found;
   // Nothing has the word: a word one letter away that the index has, weighed below exact matches.
-  const near = await nearWords(group.word, group.stems[0], meta, glossary);
+  const near = await nearWords(group.word, group.alts[0], meta, glossary);
   if (!near.length) return found;
-  group.correction = near[0].word;
-  const lists = await Promise.all(near.map((n) => n.entity ? postings(ENTITY + n.entity, meta) : postings(n.term, meta)));
+  const lists = await Promise.all(near.map((n) => (n.entity ? postings(ENTITY + n.entity, meta) : postings(n.term, meta))));
+  const likeliest = lists.reduce((best, list, i) => (list.size > lists[best].size ? i : best), 0);
+  group.correction = near[likeliest].word;  // the word the most articles have
+  group.correctionTerms = near.filter((n) => n.term).map((n) => n.term);
   return unite(lists, lists.map(() => TYPO_WEIGHT));
 }
 
@@ -271,18 +306,21 @@ export function withinOneEdit(a, b) {
 }
 
 /** Indexed words and glossary names one edit away from `word` (of TYPO_MIN letters or more): the
- * shard of its first letters (a slip later in the word), and every glossary name (a slip anywhere). */
-async function nearWords(word, stemmed, meta, glossary) {
+ * shards of its terms (a slip after the first letters), and every glossary name (a slip anywhere). */
+async function nearWords(word, alternatives, meta, glossary) {
   const near = [];
-  const s = await shard(stemmed, meta);
-  for (const term of Object.keys(s.t)) {
-    if (length(term) >= TYPO_MIN - 1 && (withinOneEdit(term, stemmed) || withinOneEdit(term, word))) near.push({ word: term, term });
-  }
-  for (const [surface, term] of Object.entries(s.w)) {
-    if (withinOneEdit(surface, word) && !near.some((n) => n.term === term)) near.push({ word: surface, term });
+  const close = (candidate) => length(candidate) >= TYPO_MIN - 1 &&
+    (withinOneEdit(candidate, word) || alternatives.some((t) => withinOneEdit(candidate, bare(t))));
+  for (const s of await Promise.all(alternatives.map((t) => shard(t, meta)))) {
+    for (const term of Object.keys(s.t)) if (close(bare(term))) near.push({ word: bare(term), term });
+    for (const [surface, found] of Object.entries(s.w)) {
+      for (const term of [].concat(found)) {
+        if (close(surface) && !near.some((n) => n.term === term)) near.push({ word: surface, term });
+      }
+    }
   }
   for (const [name, entity] of Object.entries(glossary)) {
-    if (!name.includes(" ") && length(name) >= TYPO_MIN - 1 && withinOneEdit(name, stemmed)) near.push({ word: name, entity });
+    if (!name.includes(" ") && close(bare(name))) near.push({ word: bare(name), entity });
   }
   return near;
 }
@@ -370,7 +408,7 @@ function interfaceLanguage(ui) {
 }
 
 function result(record, groups, glossary, ui) {
-  const parts = excerpt(record.text, groups, glossary);
+  const parts = excerpt(record.text, groups, glossary, record.lang);
   return {
     url: `${interfaceLanguage(ui)}/articles/${record.slug}/`,
     title: record.title,
@@ -401,9 +439,10 @@ function namesOf(glossary, entity) {
 }
 
 /** Spans [start, end) of the normalized block that match the query. */
-function matchSpans(norm, groups, glossary) {
+function matchSpans(norm, groups, glossary, lang) {
   const found = [];
-  const tokens = [...norm.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0], stem: stem(m[0]) }));
+  const stemmed = (word) => (lang === "ar" ? stemArabic(word) + ARABIC_MARK : stem(word));
+  const tokens = [...norm.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0], stem: stemmed(m[0]) }));
   const wanted = new Set();
   const prefixes = [];
   const names = [];
@@ -413,13 +452,12 @@ function matchSpans(norm, groups, glossary) {
     } else if (g.kind === "entity") {
       names.push(...namesOf(glossary, g.entity));
     } else {
-      wanted.add(g.stems[0]);
-      if (g.correction) wanted.add(stem(g.correction));
+      for (const t of [...g.alts[0], ...(g.correctionTerms ?? [])]) wanted.add(t);
       if (g.prefix) prefixes.push(g.word, stripPrefix(g.word));
     }
   }
   tokens.forEach((t, i) => {
-    if (wanted.has(t.stem) || prefixes.some((p) => length(p) >= 3 && (t.word.startsWith(p) || t.stem.startsWith(p)))) {
+    if (wanted.has(t.stem) || prefixes.some((p) => length(p) >= 3 && (t.word.startsWith(p) || bare(t.stem).startsWith(p)))) {
       found.push([t.start, t.end]);
     }
     for (const name of names) {
@@ -433,12 +471,12 @@ function matchSpans(norm, groups, glossary) {
 function needles(groups, glossary) {
   return groups.map((g) => {
     if (g.kind === "phrase") return [g.text];
-    if (g.kind === "entity") return namesOf(glossary, g.entity).map((name) => name[0]);
-    return [...(g.prefix ? [g.word, stripPrefix(g.word)] : []), g.stems[0], ...(g.correction ? [stem(g.correction)] : [])];
+    if (g.kind === "entity") return namesOf(glossary, g.entity).map((name) => bare(name[0]));
+    return [...(g.prefix ? [g.word, stripPrefix(g.word)] : []), ...g.alts[0].map(bare), ...(g.correctionTerms ?? []).map(bare)];
   });
 }
 
-function excerpt(blocks, groups, glossary) {
+function excerpt(blocks, groups, glossary, lang) {
   // The block with most matches. A cheap substring test skips blocks that cannot match (a stem is a
   // substring of its words); the rest are matched word by word; only the chosen one is mapped back.
   const wanted = needles(groups, glossary);
@@ -447,12 +485,12 @@ function excerpt(blocks, groups, glossary) {
   blocks.forEach((block, index) => {
     const norm = normalize(block);
     if (!wanted.some((options) => options.some((x) => x && norm.includes(x)))) return;
-    const count = matchSpans(norm, groups, glossary).length;
+    const count = matchSpans(norm, groups, glossary, lang).length;
     if (count > bestCount) [bestIndex, bestCount] = [index, count];
   });
   const text = blocks[bestIndex] ?? "";
   const norm = normalizeMapped(text);
-  const marks = matchSpans(norm.text, groups, glossary).map(([s, e]) => [norm.starts[s], norm.ends[e - 1]]);
+  const marks = matchSpans(norm.text, groups, glossary, lang).map(([s, e]) => [norm.starts[s], norm.ends[e - 1]]);
   const first = marks[0]?.[0] ?? 0;
   let from = Math.max(0, first - EXCERPT_CHARS / 3);
   let to = Math.min(text.length, from + EXCERPT_CHARS);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { search, searchDetailed, setLoader, stem, terms } from "../../templates/assets/search.js";
+import { queryTerms, search, searchDetailed, setLoader, stem, terms } from "../../templates/assets/search.js";
 
 const site = process.env.DIGEST_SITE;
 const vectors = JSON.parse(readFileSync(new URL("../stem_vectors.json", import.meta.url), "utf-8")).cases;
@@ -81,6 +81,25 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.deepEqual(seeds(await search("سلاح هسته ای ")), zwnj);
     assert.deepEqual(seeds(await search("ماهواره\u200cی نظامی ")), seeds(await search("ماهواره نظامی ")));
     assert.deepEqual(seeds(await search("کشور ها ")), seeds(await search("کشورها ")));
+  });
+  await t.test("Arabic clitics, article and suffixes: every form finds the same articles", async () => {
+    const moscow = seeds(await search("موسكو "));
+    assert.ok(moscow.length > 0);
+    for (const form of ["وموسكو ", "لموسكو ", "بموسكو "]) assert.deepEqual(seeds(await search(form)), moscow, form);
+    assert.deepEqual(seeds(await search("فالرئيس ")), seeds(await search("رئيس ")));
+    assert.deepEqual(seeds(await search("المسؤولين ")), seeds(await search("مسؤول ")));
+    assert.deepEqual(seeds(await search("العقوبات ")), seeds(await search("عقوبة ")));
+    assert.deepEqual(seeds(await search("الأمريكية ")), seeds(await search("أمريكي ")));
+  });
+  await t.test("Arabic stemming stays in Arabic text: a Persian word is never cut as an Arabic one", async () => {
+    // وزیر typed in Persian finds وزير in Arabic articles (as Arabic text, و is a clitic there),
+    // and Persian articles by the whole word, never by زیر (under).
+    const persian = await search("وزیر ", { lang: "fa", limit: 20 });
+    assert.ok(persian.length > 0);
+    for (const r of persian) assert.match(r.excerpt, /<mark>[^<]*وزیر[^<]*<\/mark>/, r.seed);
+    assert.ok(seeds(await search("وزیر ", { lang: "ar" })).length > 0);
+    assert.deepEqual(queryTerms("وزیر"), ["وزیر", "زیر^"]);
+    assert.deepEqual(terms("وزیر دفاع"), ["وزیر", "دفاع"], "Persian text keeps its words whole");
   });
   await t.test("question and function words do not count", async () => {
     assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));

@@ -248,15 +248,28 @@ function intersect(maps) {
   return out;
 }
 
+/** Documents in any of the maps, each with its best weighted impact. Postings are shared, not copied,
+ * where a map is taken whole (most words have one non-empty term; a common one, thousands of documents). */
 function unite(maps, weights) {
-  const out = new Map();
-  maps.forEach((map, index) => {
+  const parts = maps.map((map, index) => [map, weights?.[index] ?? 1]).filter(([map]) => map.size > 0);
+  if (!parts.length) return new Map();
+  parts.sort((a, b) => b[1] - a[1] || b[0].size - a[0].size);
+  const [[largest, weight], ...rest] = parts;
+  if (weight === 1 && !rest.length) return largest;
+  const out = weight === 1 ? new Map(largest) : scaled(largest, weight);
+  for (const [map, w] of rest) {
     for (const [doc, hit] of map) {
-      const impact = hit.impact * (weights?.[index] ?? 1);
       const seen = out.get(doc);
-      if (!seen || seen.impact < impact) out.set(doc, { impact, flags: hit.flags });
+      if (seen && seen.impact >= hit.impact * w) continue;
+      out.set(doc, w === 1 ? hit : { impact: hit.impact * w, flags: hit.flags });
     }
-  });
+  }
+  return out;
+}
+
+function scaled(map, weight) {
+  const out = new Map();
+  for (const [doc, hit] of map) out.set(doc, { impact: hit.impact * weight, flags: hit.flags });
   return out;
 }
 
@@ -356,7 +369,8 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
     return index < 0 ? bits : bits | (1 << (index + 1));
   }, 0);
   let mode = "and";
-  let scored = rank(intersect(matches), lang, topicBits);
+  const top = known.some((g) => g.kind === "phrase") ? 0 : limit;  // phrase results are checked a page at a time
+  let scored = rank(intersect(matches), lang, topicBits, top);
   if (!scored.length) {
     mode = "or";
     const counts = new Map();
@@ -368,7 +382,7 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
         union.set(doc, { impact: (seen?.impact ?? 0) + hit.impact, flags: hit.flags, groups: counts.get(doc) });
       }
     }
-    scored = rank(union, lang, topicBits);
+    scored = rank(union, lang, topicBits, top);
   }
 
   const phrases = known.filter((g) => g.kind === "phrase");
@@ -379,7 +393,7 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
     const records = await Promise.all(page.map(([doc]) => record(doc, meta)));
     for (const record of records) {
       if (!record || results.length >= limit) continue;
-      if (phrases.some((p) => !record.text.some((block) => normalize(block).includes(p.text)))) continue;
+      if (phrases.some((p) => !normalizedBlocks(record.text).some((block) => block.includes(p.text)))) continue;
       results.push(result(record, known, glossary, ui));
     }
     if (!phrases.length) break;
@@ -388,10 +402,29 @@ export async function searchDetailed(query, { limit = 10, lang, topics, ui } = {
   return { results, unknown, corrections, ignored, mode, total };
 }
 
-function rank(map, lang, topicBits) {
-  return [...map.entries()]
-    .filter(([, hit]) => passes(hit.flags, lang, topicBits))
-    .sort((a, b) => (b[1].groups ?? 0) - (a[1].groups ?? 0) || b[1].impact - a[1].impact || a[0] - b[0]);
+function better(a, b) {
+  return (b[1].groups ?? 0) - (a[1].groups ?? 0) || b[1].impact - a[1].impact || a[0] - b[0];
+}
+
+/** The documents that pass the filters, best first: all of them sorted when `top` is 0, else the
+ * best `top` sorted (the order a full sort gives them) and the rest after them unsorted. */
+function rank(map, lang, topicBits, top = 0) {
+  const passing = [];
+  for (const entry of map) if (passes(entry[1].flags, lang, topicBits)) passing.push(entry);
+  if (!top || passing.length <= top * 4) return passing.sort(better);
+  const best = [];  // kept sorted; an entry goes in only if it beats the worst of the best
+  const rest = [];
+  for (const entry of passing) {
+    if (best.length === top && better(entry, best[top - 1]) >= 0) {
+      rest.push(entry);
+      continue;
+    }
+    let at = best.length;
+    while (at > 0 && better(entry, best[at - 1]) < 0) at--;
+    best.splice(at, 0, entry);
+    if (best.length > top) rest.push(best.pop());
+  }
+  return best.concat(rest);
 }
 
 /** Search the digest; the API of DESIGN.md. */
@@ -476,14 +509,21 @@ function needles(groups, glossary) {
   });
 }
 
+const normalized = new WeakMap();
+
+/** A record's blocks, normalized once: as the reader types, the same records come back. */
+function normalizedBlocks(blocks) {
+  if (!normalized.has(blocks)) normalized.set(blocks, blocks.map(normalize));
+  return normalized.get(blocks);
+}
+
 function excerpt(blocks, groups, glossary, lang) {
   // The block with most matches. A cheap substring test skips blocks that cannot match (a stem is a
   // substring of its words); the rest are matched word by word; only the chosen one is mapped back.
   const wanted = needles(groups, glossary);
   let bestIndex = 0;
   let bestCount = 0;
-  blocks.forEach((block, index) => {
-    const norm = normalize(block);
+  normalizedBlocks(blocks).forEach((norm, index) => {
     if (!wanted.some((options) => options.some((x) => x && norm.includes(x)))) return;
     const count = matchSpans(norm, groups, glossary, lang).length;
     if (count > bestCount) [bestIndex, bestCount] = [index, count];

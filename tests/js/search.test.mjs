@@ -101,6 +101,14 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.deepEqual(queryTerms("وزیر"), ["وزیر", "زیر^"]);
     assert.deepEqual(terms("وزیر دفاع"), ["وزیر", "دفاع"], "Persian text keeps its words whole");
   });
+  await t.test("the first results do not depend on how many are asked for", async () => {
+    // limit 1 takes the partial ranking (top-k), limit 20 the full sort
+    for (const q of ["روسیه ", "پوتین ", "موسكو ", "نفت ", "کره شمالی ", "العقوبات ", "Putin "]) {
+      const all = (await search(q, { limit: 20 })).map((r) => r.seed);
+      assert.deepEqual((await search(q, { limit: 1 })).map((r) => r.seed), all.slice(0, 1), q);
+      assert.equal((await searchDetailed(q, { limit: 1 })).total, (await searchDetailed(q, { limit: 20 })).total, q);
+    }
+  });
   await t.test("question and function words do not count", async () => {
     assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));
     assert.deepEqual(seeds(await search("هل زار بوتين كوريا ")), seeds(await search("زار بوتين كوريا ")));

@@ -44,10 +44,14 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from generator.i18n import gregorian, hijri, jalali
 from generator.model import Article, Site
 from generator.textnorm import search_words, terms
 
-FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0}
+FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0, "date": 1.0}
+LEVANTINE_MONTHS = ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
+                    "تشرين الثاني", "كانون الأول")
+"""The Gregorian months as Syria, Lebanon, Jordan and Iraq name them (Arabic text writes «حزيران/يونيو»)."""
 K1, B = 1.2, 0.75
 PIVOT_LENGTH = 2500.0
 """BM25's reference length in weighted terms: about the real digest's average article, fixed so
@@ -84,7 +88,15 @@ def article_texts(article: Article) -> dict[str, list[tuple[str, str]]]:
         "annotations": [(a.note.fa, "fa") for a in article.annotations] + [(a.note.ar, "ar") for a in article.annotations],
         "summary": [(article.summary.fa, "fa"), (article.summary.ar, "ar")],
         "body": [(b.text, article.lang) for b in article.blocks],
+        "date": date_texts(article.published.date),
     }
+
+
+def date_texts(date) -> list[tuple[str, str]]:
+    """The publication date as a reader may search it: Jalali, Hijri and Gregorian, each in the
+    language that writes it («۳۰ خرداد ۱۴۰۳», «١٣ ذو الحجة ١٤٤٥», «۱۹ ژوئن ۲۰۲۴», «١٩ حزيران ٢٠٢٤»)."""
+    return [(f"{jalali(date)} {gregorian(date, 'fa')}", "fa"),
+            (f"{hijri(date)} {gregorian(date, 'ar')} {LEVANTINE_MONTHS[date.month - 1]}", "ar")]
 
 
 def article_fields(article: Article) -> dict[str, list[str]]:

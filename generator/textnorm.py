@@ -174,7 +174,7 @@ EXPANSIONS = {"\ufdfd": " بسم الله الرحمن الرحیم "}
 STOP_WORDS = frozenset("""
 و در به از که را با این ان برای تا یا هم نیز بر اما چه ایا همین همان دیگر
 است هست نیست بود بوده باشد باشند شد شده شود شوند خواهد خواهند دارد دارند داشت داشتند
-فی من الی عن ان التی الذی الذین هذا هذه ذلک تلک کان کانت قد لم لن لا ما هل او ثم حتی مع عند
+فی من الی عن ان التی الذی الذین هذا هذه ذلک تلک کان کانت قد لم لن لا ما هل او ثم حتی مع عند ذو ذی
 """.split())
 """Persian and Arabic function words and auxiliaries (normalized): never a reason to find an article,
 nor to miss one («آیا …», «هل …»). Not علی: Arabic «على» is one, but it is also the name Ali."""

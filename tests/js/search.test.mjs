@@ -109,6 +109,14 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
       assert.equal((await searchDetailed(q, { limit: 1 })).total, (await searchDetailed(q, { limit: 20 })).total, q);
     }
   });
+  await t.test("a date finds its articles in any of the three calendars", async () => {
+    const june = seeds(await search("خرداد ۱۴۰۳ "));
+    assert.ok(june.includes("004"));
+    for (const q of ["ذو الحجة ١٤٤٥ ", "ذي الحجة 1445 ", "حزيران 2024 ", "يونيو ٢٠٢٤ ", "ژوئن ۲۰۲۴ "]) {
+      assert.deepEqual(seeds(await search(q)), june, q);
+    }
+    assert.deepEqual(seeds(await search("شهریور ۱۴۰۲ ")), ["000", "001", "002"]);
+  });
   await t.test("question and function words do not count", async () => {
     assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));
     assert.deepEqual(seeds(await search("هل زار بوتين كوريا ")), seeds(await search("زار بوتين كوريا ")));

@@ -215,9 +215,25 @@ def strip_prefix(word: str) -> str:
     return word
 
 
+LATIN_FOLDS = (("ph", "f"), ("kh", "h"), ("ch", "c"), ("k", "c"), ("q", "c"), ("y", "i"), ("oo", "u"), ("ou", "u"),
+               ("w", "v"))
+"""Transliteration variants of names in Latin letters, folded in this order (Shoygu/Shoigu, Knevici/
+Knevichi, Sergey/Sergei); then doubled letters are one."""
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def latin_key(word: str) -> str:
+    for spelled, folded in LATIN_FOLDS:
+        word = word.replace(spelled, folded)
+    return _DOUBLED.sub(r"\1", word)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """Light stemming of a normalized word: the Arabic article off the front, a suffix off the end."""
+    """Light stemming of a normalized word: the Arabic article off the front, a suffix off the end;
+    a word in Latin letters is folded instead (latin_key)."""
+    if word.isascii() and word.isalpha():
+        return latin_key(word)
     word = strip_prefix(word)
     for suffix in SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM.get(suffix, 3):
@@ -236,6 +252,8 @@ CLITICS = {"و": 3, "ب": 4, "ف": 4, "ک": 4, "ل": 4}
 def stem_arabic(word: str) -> str:
     """Light stemming of a normalized word of Arabic text (Lucene's light10, and ب ف ک ل): only for
     text known to be Arabic, since on Persian words it would make وزیر زیر and هسته هست."""
+    if word.isascii() and word.isalpha():
+        return latin_key(word)
     stripped = strip_prefix(word)
     article = stripped != word
     for suffix in ARABIC_SUFFIXES:

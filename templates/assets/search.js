@@ -52,8 +52,19 @@ function stripPrefix(word) {
   return word;
 }
 
+const LATIN_FOLDS = [["ph", "f"], ["kh", "h"], ["ch", "c"], ["k", "c"], ["q", "c"], ["y", "i"], ["oo", "u"], ["ou", "u"], ["w", "v"]];
+const LATIN = /^[a-z]+$/;
+
+/** Transliteration variants of a name in Latin letters, folded as generator/textnorm.py does. */
+export function latinKey(word) {
+  let w = word;
+  for (const [spelled, folded] of LATIN_FOLDS) w = w.replaceAll(spelled, folded);
+  return w.replace(/(.)\1+/gu, "$1");
+}
+
 /** Light stemming of a normalized word, as generator/textnorm.py does it. */
 export function stem(word) {
+  if (LATIN.test(word)) return latinKey(word);
   const w = stripPrefix(word);
   for (const suffix of SUFFIXES) {
     if (w.endsWith(suffix) && length(w) - length(suffix) >= (MIN_STEM[suffix] ?? 3)) {
@@ -87,6 +98,7 @@ export const ARABIC_MARK = "^";
 
 /** Light stemming of a normalized word of Arabic text, as generator/textnorm.py does it. */
 export function stemArabic(word) {
+  if (LATIN.test(word)) return latinKey(word);
   let w = stripPrefix(word);
   const article = w !== word;
   for (const suffix of ARABIC_SUFFIXES) {

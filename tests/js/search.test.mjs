@@ -117,6 +117,17 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     }
     assert.deepEqual(seeds(await search("شهریور ۱۴۰۲ ")), ["000", "001", "002"]);
   });
+  await t.test("Latin names in any transliteration, as words of their own", async () => {
+    for (const [variant, name] of [["Shoygu ", "Shoigu "], ["Knevici ", "Knevichi "], ["Sergey Shoigu ", "Sergei Shoigu "],
+      ["Loukin ", "Lukin "], ["Kim Jong-un ", "Kim Jong Un "]]) {
+      const answer = await searchDetailed(variant);
+      assert.deepEqual(answer.corrections, [], variant);
+      assert.deepEqual(seeds(answer.results), seeds(await search(name)), variant);
+      assert.ok(answer.results.length > 0, variant);
+    }
+    assert.ok((await search("South Korea ")).length > 0);
+    assert.ok((await search("Moscow ")).length > 0);
+  });
   await t.test("question and function words do not count", async () => {
     assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));
     assert.deepEqual(seeds(await search("هل زار بوتين كوريا ")), seeds(await search("زار بوتين كوريا ")));

@@ -193,7 +193,7 @@ def words(normalized: str) -> list[str]:
 
 def search_words(text: str) -> list[str]:
     """The words search sees in raw text, normalized and not yet stemmed (see above)."""
-    text = text.replace("\u200c", " ")
+    text = text.replace("\u200c", " ").replace("ئو", "و")  # سئوال is سؤال (سوال), مسئول is مسول
     if "\ufdfd" in text:
         text = text.replace("\ufdfd", EXPANSIONS["\ufdfd"])
     tokens = [_REPEATS.sub(r"\1", part) for token in words(normalize(text)) for part in _DIGIT_RUNS.findall(token)]

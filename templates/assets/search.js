@@ -76,7 +76,7 @@ export function stem(word) {
 
 /** The words search sees in raw text, normalized and not yet stemmed. */
 export function searchWords(text) {
-  let raw = text.replaceAll("\u200c", " ");
+  let raw = text.replaceAll("\u200c", " ").replaceAll("ئو", "و");  // سئوال is سؤال (سوال), مسئول is مسول
   if (raw.includes("\ufdfd")) raw = raw.replaceAll("\ufdfd", EXPANSIONS["\ufdfd"]);
   const tokens = [];
   for (const token of words(normalize(raw))) {

@@ -106,3 +106,10 @@ def find_mentions(blocks: tuple[Block, ...], entities) -> tuple[Mention, ...]:
                 mentions.append(Mention(index, src_start, src_end, entity))
                 taken = end
     return tuple(mentions)
+
+
+def named_entities(texts, entities) -> tuple[str, ...]:
+    """The glossary entries that any of `texts` names, in glossary order."""
+    norms = [normalize(text) for text in texts if text]
+    return tuple(e.id for e in entities
+                 if any(next(spelling_hits(norm, normalize(s).strip()), None) for s in e.spellings for norm in norms))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator.anchor import anchor, find_mentions, spelling_hits
+from generator.anchor import anchor, find_mentions, named_entities, spelling_hits
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList
 from generator.i18n import parse_dateline
@@ -81,6 +81,8 @@ def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) ->
         source=Source(note.outlet, note.url, note.about), topics=note.topics, entities=note.entities, related=note.related,
         summary=note.summary, blocks=cleaned.blocks, annotations=annotations, meta=cleaned.meta,
         mentions=find_mentions(cleaned.blocks, entities),
+        named=named_entities([note.summary.fa, note.summary.ar, *(t for a in annotations for t in (a.note.fa, a.note.ar))],
+                             entities),
     )
 
 

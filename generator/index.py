@@ -104,6 +104,7 @@ def article_fields(article: Article) -> dict[str, list[str]]:
     fields = {field: [term for text, lang in texts for term in terms(text, lang)]
               for field, texts in article_texts(article).items()}
     fields["title"] += [ENTITY_PREFIX + e for e in article.entities]
+    fields["annotations"] += [ENTITY_PREFIX + e for e in article.named]  # named in a note or summary, any spelling
     fields["body"] += [ENTITY_PREFIX + m.entity for m in article.mentions]
     return fields
 

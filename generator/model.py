@@ -179,6 +179,8 @@ class Article:
     annotations: tuple[Annotation, ...]
     meta: tuple[tuple[str, str], ...] = ()
     mentions: tuple[Mention, ...] = ()
+    named: tuple[str, ...] = ()
+    """Glossary entries the editor's summaries and notes name (search counts them as mentions)."""
 
     def annotations_in(self, block: int) -> list[Annotation]:
         return sorted((a for a in self.annotations if a.block == block), key=lambda a: a.start)

@@ -128,6 +128,12 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.ok((await search("South Korea ")).length > 0);
     assert.ok((await search("Moscow ")).length > 0);
   });
+  await t.test("a name in an editor's note or summary counts, in any spelling", async () => {
+    // 002's text never names Artyom Lukin; its notes do, in Persian letters
+    for (const q of ["أرتيوم لوكين ", "Artyom Lukin ", "آرتیوم لوکین "]) assert.ok(seeds(await search(q)).includes("002"), q);
+    // 000's notes name the Vostochny Cosmodrome in Persian; an Arabic reader finds it
+    assert.ok(seeds(await search("قاعدة فوستوتشني الفضائية ")).includes("000"));
+  });
   await t.test("question and function words do not count", async () => {
     assert.deepEqual(seeds(await search("آیا پوتین به کره شمالی رفت ")), seeds(await search("پوتین کره شمالی رفت ")));
     assert.deepEqual(seeds(await search("هل زار بوتين كوريا ")), seeds(await search("زار بوتين كوريا ")));

@@ -213,7 +213,7 @@ export function parse(query, glossary) {
   const groups = [];
   const rest = query.replace(PHRASE, (_, phrase) => {
     const alts = searchWords(phrase).map(queryTerms);
-    if (alts.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(phrase).trim(), alts });
+    if (alts.length) groups.push({ kind: "phrase", label: phrase.trim(), text: normalize(spaced(phrase)).trim(), alts });
     return " ";
   });
   const raw = searchWords(rest);
@@ -521,11 +521,17 @@ function needles(groups, glossary) {
   });
 }
 
+/** A ZWNJ read as the word break it is for search (the same length, so spans still map back):
+ * «هسته‌ای» and «هسته ای» are one phrase, and the هسته of هسته‌ای is marked. */
+function spaced(text) {
+  return text.replaceAll("\u200c", " ");
+}
+
 const normalized = new WeakMap();
 
 /** A record's blocks, normalized once: as the reader types, the same records come back. */
 function normalizedBlocks(blocks) {
-  if (!normalized.has(blocks)) normalized.set(blocks, blocks.map(normalize));
+  if (!normalized.has(blocks)) normalized.set(blocks, blocks.map((block) => normalize(spaced(block))));
   return normalized.get(blocks);
 }
 
@@ -541,7 +547,7 @@ function excerpt(blocks, groups, glossary, lang) {
     if (count > bestCount) [bestIndex, bestCount] = [index, count];
   });
   const text = blocks[bestIndex] ?? "";
-  const norm = normalizeMapped(text);
+  const norm = normalizeMapped(spaced(text));
   const marks = matchSpans(norm.text, groups, glossary, lang).map(([s, e]) => [norm.starts[s], norm.ends[e - 1]]);
   const first = marks[0]?.[0] ?? 0;
   let from = Math.max(0, first - EXCERPT_CHARS / 3);

@@ -144,6 +144,13 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     assert.equal(answer.mode, "or");
     assert.deepEqual(seeds(answer.results), ["002", "004"]);
   });
+  await t.test("a quoted phrase matches with a ZWNJ or a space, and the excerpt marks the word before it", async () => {
+    const spaced = seeds(await search('"تسلیحات هسته ای"'));
+    assert.deepEqual(spaced, ["003"]);
+    assert.deepEqual(seeds(await search('"تسلیحات هسته\u200cای"')), spaced);
+    const article = (await search("هسته\u200cای ", { limit: 20 })).find((r) => r.seed.startsWith("003"));
+    assert.match(article.excerpt, /<mark>هسته<\/mark>/);
+  });
   await t.test("quoted phrase must appear as written", async () => {
     assert.deepEqual(seeds(await search('"قطار زرهی"')), ["000"]);
     assert.deepEqual(await search('"زرهی قطار"'), []);

@@ -127,6 +127,7 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
     }
     assert.ok((await search("South Korea ")).length > 0);
     assert.ok((await search("Moscow ")).length > 0);
+    assert.deepEqual(seeds(await search("Moskva ")), seeds(await search("Moscow ")), "a Latin alias in the glossary");
   });
   await t.test("a name in an editor's note or summary counts, in any spelling", async () => {
     // 002's text never names Artyom Lukin; its notes do, in Persian letters

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 from generator.i18n import gregorian, hijri, jalali
 from generator.model import Article, Site
-from generator.textnorm import search_words, terms
+from generator.textnorm import search_words, term_of, terms
 
 FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0, "date": 1.0}
 LEVANTINE_MONTHS = ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
@@ -99,28 +99,6 @@ def date_texts(date) -> list[tuple[str, str]]:
             (f"{hijri(date)} {gregorian(date, 'ar')} {LEVANTINE_MONTHS[date.month - 1]}", "ar")]
 
 
-def article_fields(article: Article) -> dict[str, list[str]]:
-    """Each field's terms; entity terms join the body (their mentions) and the title (the note's entities)."""
-    fields = {field: [term for text, lang in texts for term in terms(text, lang)]
-              for field, texts in article_texts(article).items()}
-    fields["title"] += [ENTITY_PREFIX + e for e in article.entities]
-    fields["annotations"] += [ENTITY_PREFIX + e for e in article.named]  # named in a note or summary, any spelling
-    fields["body"] += [ENTITY_PREFIX + m.entity for m in article.mentions]
-    return fields
-
-
-def surface_words(article: Article) -> set[tuple[str, str]]:
-    """(word, term) for each word whose term does not start with it, so that a reader typing the
-    word's beginning still reaches the term (الکرم… → کرملین, کشوره… → کشور)."""
-    pairs = set()
-    for texts in article_texts(article).values():
-        for text, lang in texts:
-            for word, term in zip(search_words(text), terms(text, lang)):
-                if not term.startswith(word):
-                    pairs.add((word, term))
-    return pairs
-
-
 def glossary_names(site: Site) -> dict[str, str]:
     """Every spelling (its terms as Persian and as Arabic text, joined by a space) → entity id; Latin
     names, and their unique long parts."""
@@ -166,20 +144,40 @@ class Doc:
     """Weighted frequency of each term over the fields."""
     length: float
     surfaces: frozenset[tuple[str, str]]
-    """(word, term) pairs for prefix matching (surface_words)."""
+    """(word, term) pairs for prefix matching (make_doc)."""
     flags: int
 
 
+def entity_terms(article: Article) -> dict[str, list[str]]:
+    """The entity terms of each field: the note's entities join the title, the names its notes and
+    summaries use join the notes (any spelling), the text's mentions join the body."""
+    return {"title": [ENTITY_PREFIX + e for e in article.entities],
+            "annotations": [ENTITY_PREFIX + e for e in article.named],
+            "body": [ENTITY_PREFIX + m.entity for m in article.mentions]}
+
+
 def make_doc(article: Article, topics: list[str]) -> Doc:
+    """Each text is read once: its words give the field's terms, and the (word, term) pairs whose
+    term does not start with the word, so that a reader typing the word's beginning still reaches
+    the term (الکرم… → کرملین, کشوره… → کشور)."""
     tf: Counter = Counter()
     length = 0.0
-    for field, field_terms in article_fields(article).items():
+    surfaces = set()
+    entities = entity_terms(article)
+    for field, texts in article_texts(article).items():
+        field_terms = []
+        for text, lang in texts:
+            for word in search_words(text):
+                term = term_of(word, lang)
+                field_terms.append(term)
+                if not term.startswith(word):
+                    surfaces.add((word, term))
+        field_terms += entities.get(field, [])
         weight = FIELD_WEIGHTS[field]
         for term in field_terms:
             tf[term] += weight
         length += weight * len(field_terms)
-    surfaces = frozenset(surface_words(article))
-    return Doc(article, dict(tf), length, surfaces, doc_flags(article, topics))
+    return Doc(article, dict(tf), length, frozenset(surfaces), doc_flags(article, topics))
 
 
 class SearchIndex:

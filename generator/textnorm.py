@@ -271,14 +271,17 @@ ARABIC_MARK = "^"
 (query_terms), so that وزیر typed in Persian still finds وزير in an Arabic article."""
 
 
+def term_of(word: str, lang: str | None = None) -> str:
+    """The index term of a search word in text of `lang` ("ar": stem_arabic and the mark; Persian,
+    Latin or unknown: stem)."""
+    return stem_arabic(word) + ARABIC_MARK if lang == "ar" else stem(word)
+
+
 def terms(text: str, lang: str | None = None) -> list[str]:
-    """What search indexes: search_words, stemmed as text in `lang` is ("ar": stem_arabic and the mark;
-    Persian, Latin or unknown: stem)."""
-    if lang == "ar":
-        return [stem_arabic(w) + ARABIC_MARK for w in search_words(text)]
-    return [stem(w) for w in search_words(text)]
+    """What search indexes: search_words, each as term_of."""
+    return [term_of(w, lang) for w in search_words(text)]
 
 
 def query_terms(word: str) -> tuple[str, str]:
     """The terms a query word may be in the index: as a word of Persian text and of Arabic text."""
-    return stem(word), stem_arabic(word) + ARABIC_MARK
+    return term_of(word, "fa"), term_of(word, "ar")

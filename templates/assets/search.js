@@ -110,15 +110,19 @@ export function stemArabic(word) {
   return w;
 }
 
+/** The index term of a search word in text of `lang`, as generator/textnorm.py's term_of. */
+export function termOf(word, lang) {
+  return lang === "ar" ? stemArabic(word) + ARABIC_MARK : stem(word);
+}
+
 /** Normalized, split, stemmed as text in `lang` is: what the index holds. */
 export function terms(text, lang) {
-  const found = searchWords(text);
-  return lang === "ar" ? found.map((w) => stemArabic(w) + ARABIC_MARK) : found.map(stem);
+  return searchWords(text).map((w) => termOf(w, lang));
 }
 
 /** The terms a query word may be in the index: as a word of Persian text and of Arabic text. */
 export function queryTerms(word) {
-  return [stem(word), stemArabic(word) + ARABIC_MARK];
+  return [termOf(word, "fa"), termOf(word, "ar")];
 }
 
 function bare(term) {
@@ -486,8 +490,7 @@ function namesOf(glossary, entity) {
 /** Spans [start, end) of the normalized block that match the query. */
 function matchSpans(norm, groups, glossary, lang) {
   const found = [];
-  const stemmed = (word) => (lang === "ar" ? stemArabic(word) + ARABIC_MARK : stem(word));
-  const tokens = [...norm.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0], stem: stemmed(m[0]) }));
+  const tokens = [...norm.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, word: m[0], stem: termOf(m[0], lang) }));
   const wanted = new Set();
   const prefixes = [];
   const names = [];

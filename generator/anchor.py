@@ -8,6 +8,7 @@ article must not overlap (a passage carries one highlight).
 
 from __future__ import annotations
 
+import functools
 from itertools import pairwise
 
 from generator.errors import ErrorList
@@ -91,9 +92,15 @@ def spelling_hits(norm_text: str, spelling: str):
         at = norm_text.find(spelling, at + 1)
 
 
+@functools.lru_cache(maxsize=4)
+def entity_spellings(entities) -> tuple[tuple[str, str], ...]:
+    """(normalized spelling, entity id) of every glossary name: once per glossary, not per article."""
+    return tuple((normalize(s).strip(), e.id) for e in entities for s in e.spellings)
+
+
 def find_mentions(blocks: tuple[Block, ...], entities) -> tuple[Mention, ...]:
     """Glossary names in the text, longest first where two overlap, as spans of the original text."""
-    spellings = [(normalize(s).strip(), e.id) for e in entities for s in e.spellings]
+    spellings = entity_spellings(entities)
     mentions = []
     for index, block in enumerate(blocks):
         norm = normalize_mapped(block.text)
@@ -111,5 +118,6 @@ def find_mentions(blocks: tuple[Block, ...], entities) -> tuple[Mention, ...]:
 def named_entities(texts, entities) -> tuple[str, ...]:
     """The glossary entries that any of `texts` names, in glossary order."""
     norms = [normalize(text) for text in texts if text]
-    return tuple(e.id for e in entities
-                 if any(next(spelling_hits(norm, normalize(s).strip()), None) for s in e.spellings for norm in norms))
+    named = {entity for spelling, entity in entity_spellings(entities)
+             if any(next(spelling_hits(norm, spelling), None) for norm in norms)}
+    return tuple(e.id for e in entities if e.id in named)

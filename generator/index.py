@@ -328,10 +328,11 @@ class SearchIndex:
                 encoded += [doc - previous, value]
                 previous = doc
             found[term] = encoded
-        words: dict[str, str | list[str]] = {}
-        for word, term in sorted(self.shard_words.get(key, ())):  # a word of both languages may have two terms
-            words[word] = [*words[word], term] if isinstance(words.get(word), list) else \
-                [words[word], term] if word in words else term
+        by_word: dict[str, list[str]] = defaultdict(list)
+        for word, term in sorted(self.shard_words.get(key, ())):
+            by_word[word].append(term)
+        # a word of both languages may have two terms
+        words = {word: listed[0] if len(listed) == 1 else listed for word, listed in by_word.items()}
         self._put("t/" + key, _json({"t": found, "w": words}) if found or words else None)
 
     def _put(self, name: str, data: bytes | None) -> None:
@@ -352,9 +353,11 @@ class SearchIndex:
         then the same for the manifests of the first letters whose shards changed."""
         letters = {group[2] for group in self.touched if group.startswith("t/")}
         self._publish(self.touched)
-        for letter in letters:
-            shards = {group[2:]: version for group, version in self.versions.items()
-                      if group.startswith("t/" + letter)}
+        manifests: dict[str, dict[str, str]] = {letter: {} for letter in letters}
+        for group, version in self.versions.items():
+            if group.startswith("t/") and group[2] in manifests:
+                manifests[group[2]][group[2:]] = version
+        for letter, shards in manifests.items():
             self._put("m/" + letter, _json(shards) if shards else None)
         self._publish(self.touched)
 

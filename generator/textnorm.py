@@ -194,8 +194,8 @@ def words(normalized: str) -> list[str]:
 def search_words(text: str) -> list[str]:
     """The words search sees in raw text, normalized and not yet stemmed (see above)."""
     text = text.replace("\u200c", " ").replace("ئو", "و")  # سئوال is سؤال (سوال), مسئول is مسول
-    if "\ufdfd" in text:
-        text = text.replace("\ufdfd", EXPANSIONS["\ufdfd"])
+    for ligature, spelled in EXPANSIONS.items():
+        text = text.replace(ligature, spelled)
     tokens = [_REPEATS.sub(r"\1", part) for token in words(normalize(text)) for part in _DIGIT_RUNS.findall(token)]
     kept: list[str] = []
     for index, token in enumerate(tokens):

@@ -77,7 +77,7 @@ export function stem(word) {
 /** The words search sees in raw text, normalized and not yet stemmed. */
 export function searchWords(text) {
   let raw = text.replaceAll("\u200c", " ").replaceAll("ئو", "و");  // سئوال is سؤال (سوال), مسئول is مسول
-  if (raw.includes("\ufdfd")) raw = raw.replaceAll("\ufdfd", EXPANSIONS["\ufdfd"]);
+  for (const [ligature, spelled] of Object.entries(EXPANSIONS)) raw = raw.replaceAll(ligature, spelled);
   const tokens = [];
   for (const token of words(normalize(raw))) {
     for (const part of token.match(DIGIT_RUNS)) tokens.push(part.replace(REPEATS, "$1"));

@@ -16,12 +16,13 @@
 import { normalize, normalizeMapped } from "./textnorm.js";
 
 const PREFIXES = ["وال", "بال", "کال", "فال", "لل", "ال"];
-const SUFFIXES = ["هایی", "ترین", "های", "ها", "تر", "یی", "ان", "ات"];
+const SUFFIXES = ["هایی", "ترین", "شان", "های", "ها", "تر", "یی", "ان", "ات", "ش", "ی"];
 const MIN_STEM = { "ها": 2, "های": 2, "هایی": 2 };
 // The rules of generator/textnorm.py ("words for search"), identical: see its comments.
 const SEPARATE_SUFFIXES = new Set(["ها", "های", "هایی", "ای", "ی", "یی", "تر", "ترین", "اش"]);
 const VERB_PREFIXES = new Set(["می", "نمی"]);
 const VERB_ENDINGS = ["د", "م", "ی", "ه", "ت"];
+const GLUED_VERB_ENDINGS = ["د", "م", "ت"];
 const EXPANSIONS = { "\ufdfd": " بسم الله الرحمن الرحیم " };
 const STOP_WORDS = new Set(`و در به از که را با این ان برای تا یا هم نیز بر اما چه ایا همین همان دیگر
 است هست نیست بود بوده باشد باشند شد شده شود شوند خواهد خواهند دارد دارند داشت داشتند
@@ -65,13 +66,18 @@ export function latinKey(word) {
 /** Light stemming of a normalized word, as generator/textnorm.py does it. */
 export function stem(word) {
   if (LATIN.test(word)) return latinKey(word);
-  const w = stripPrefix(word);
-  for (const suffix of SUFFIXES) {
-    if (w.endsWith(suffix) && length(w) - length(suffix) >= (MIN_STEM[suffix] ?? 3)) {
-      return w.slice(0, w.length - suffix.length);
+  let w = stripPrefix(word);
+  for (const prefix of VERB_PREFIXES) {
+    if (w.startsWith(prefix) && length(w) - length(prefix) >= 3 && GLUED_VERB_ENDINGS.some((e) => w.endsWith(e))) {
+      w = w.slice(prefix.length);
+      break;
     }
   }
-  return w;
+  for (;;) {
+    const suffix = SUFFIXES.find((s) => w.endsWith(s) && length(w) - length(s) >= (MIN_STEM[s] ?? 3));
+    if (!suffix) return w;
+    w = w.slice(0, w.length - suffix.length);
+  }
 }
 
 /** The words search sees in raw text, normalized and not yet stemmed. */

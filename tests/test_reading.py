@@ -1,0 +1,115 @@
+"""What validators cannot see and a reader does (issue 12): where a note's number lands, what a
+printed article keeps, margin notes that open no gaps, and targets a finger can hit."""
+
+import pytest
+
+from tests.test_browser import SHOTS, page  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.browser
+
+ARTICLES = ["kim-to-visit-russia-september-2023", "kim-tours-far-east-after-summit",
+            "putin-to-visit-north-korea-june-2024", "russia-strategic-alliances-multipolar-world",
+            "us-official-kim-may-meet-putin-soon"]
+
+MARKERS_INSIDE = """() => {
+  const wrong = [];
+  for (const ref of document.querySelectorAll('.original sup.ref')) {
+    const mark = ref.previousElementSibling;
+    if (getComputedStyle(ref).unicodeBidi !== 'isolate') wrong.push('not isolated: ' + ref.textContent);
+    const r = ref.getBoundingClientRect();
+    const line = [...mark.getClientRects()].filter((m) => Math.abs((m.top + m.bottom) / 2 - (r.top + r.bottom) / 2) < 14);
+    if (!line.length) continue;
+    const left = Math.min(...line.map((m) => m.left)), right = Math.max(...line.map((m) => m.right));
+    if (r.left > left + 1 && r.right < right - 1) wrong.push(ref.textContent + ' inside «' + mark.textContent.slice(-30) + '»');
+  }
+  return wrong;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_a_note_number_never_lands_inside_its_passage(browser, served, lang, width):
+    """A passage ending in a number («عام 1991») used to pull the note's number into its digit run."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    wrong = []
+    for slug in ARTICLES:
+        page.goto(served + f"{lang}/articles/{slug}/")
+        wrong += [f"{slug}: {w}" for w in page.evaluate(MARKERS_INSIDE)]
+    page.close()
+    assert wrong == []
+
+
+GAPS = """() => {
+  const blocks = [...document.querySelectorAll('.original .block')];
+  let blank = 0;
+  for (let i = 1; i < blocks.length; i++) {
+    const prev = blocks[i - 1], cur = blocks[i];
+    const margin = Math.max(parseFloat(getComputedStyle(prev).marginBlockEnd), parseFloat(getComputedStyle(cur).marginBlockStart));
+    blank += Math.max(0, cur.getBoundingClientRect().top - prev.getBoundingClientRect().bottom - margin - 1);
+  }
+  const notes = [...document.querySelectorAll('.original .notes')];
+  const overlaps = notes.slice(1).filter((n, i) => n.getBoundingClientRect().top < notes[i].getBoundingClientRect().bottom).length;
+  const early = notes.filter((n) => n.getBoundingClientRect().top < n.parentNode.getBoundingClientRect().top - 1).length;
+  const beside = notes.every((n) => n.getBoundingClientRect().right <= n.parentNode.querySelector('.block').getBoundingClientRect().left);
+  return {blank: Math.round(blank), overlaps, early, beside};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_margin_notes_open_no_gaps_in_the_text_at_1280px(browser, served, lang):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for slug in ARTICLES:
+        page.goto(served + f"{lang}/articles/{slug}/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(GAPS) == {"blank": 0, "overlaps": 0, "early": 0, "beside": True}, slug
+    page.screenshot(path=str(SHOTS / f"{lang}-article-margin-notes-1280.png"), full_page=True)
+    page.close()
+
+
+def test_without_javascript_the_notes_still_stand_beside_their_paragraph(browser, served):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "fa/articles/kim-to-visit-russia-september-2023/")
+    result = page.evaluate  # evaluate runs even when the page's own scripts do not
+    assert result(GAPS)["overlaps"] == 0 and result(GAPS)["beside"]
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_printed_article_keeps_numbers_and_underlines_passages(page, served, lang):
+    page.goto(served + f"{lang}/articles/putin-to-visit-north-korea-june-2024/")
+    page.emulate_media(media="print")
+    assert page.locator(".original sup.ref").first.is_visible()
+    style = page.evaluate("(() => { const s = getComputedStyle(document.querySelector('.original mark'));"
+                          " return [s.backgroundColor, s.textDecorationLine]; })()")
+    assert style == ["rgba(0, 0, 0, 0)", "underline"]
+    first = page.locator(".original sup.ref a").first.text_content()
+    assert page.locator(".notes .num").first.text_content() == first
+    page.pdf(path=str(SHOTS / f"{lang}-article-print.pdf"), format="A4")
+    page.screenshot(path=str(SHOTS / f"{lang}-article-print.png"), full_page=True)
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('.original sup.ref a, .note .num, button.inferred')]
+  .map((a) => a.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < 24)
+  .map((r) => Math.round(r.width) + 'x' + Math.round(r.height))"""
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_note_numbers_are_targets_a_finger_can_hit(browser, served, lang):
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    for slug in ARTICLES:
+        page.goto(served + f"{lang}/articles/{slug}/")
+        assert page.evaluate(SMALL_TARGETS) == [], slug
+    page.close()
+
+
+def test_why_a_date_is_estimated_opens_by_touch_or_keyboard(page, served):
+    page.goto(served + "fa/")
+    badge = page.locator("button.inferred").first
+    explanation = page.locator("#" + badge.get_attribute("popovertarget"))
+    assert not explanation.is_visible()
+    badge.focus()
+    page.keyboard.press("Enter")
+    assert explanation.is_visible() and "ژوئن" in explanation.text_content()
+    page.keyboard.press("Escape")
+    assert not explanation.is_visible()

@@ -17,7 +17,7 @@ from generator.theme import Theme
 
 WIDTH, HEIGHT, MARGIN = 1200, 630, 72
 PAPER, INK, MUTED, ACCENT = "#fbfaf7", "#1d1b19", "#5f564f", "#8a3b12"
-FONTS = {"fa": "vazirmatn-arabic-700-normal.woff2", "ar": "noto-naskh-arabic-arabic-700-normal.woff2"}
+FONTS = {"fa": "vazirmatn-700.woff2", "ar": "noto-naskh-arabic-700.woff2"}
 
 
 def share_image(title: Bilingual, theme: Theme) -> bytes:

@@ -50,7 +50,16 @@ def test_every_arabic_script_character_in_the_text_goes_to_a_web_font():
     assert not stray, sorted(f"U+{ord(c):04X} {unicodedata.name(c)}" for c in stray)
 
 
-@pytest.mark.parametrize("src", sorted({src for src, _ in FACES}))
+ARABIC_FACES = sorted(src for src, ranges in FACES if 0x0627 in routed(ranges))
+
+
+def test_each_face_has_a_file_for_latin_letters_too():
+    """Names such as "Vladimir Putin" are drawn in the family of the text around them."""
+    latin = [src for src, ranges in FACES if ord("P") in routed(ranges)]
+    assert len(latin) == len(ARABIC_FACES) == 4 and not set(latin) & set(ARABIC_FACES)
+
+
+@pytest.mark.parametrize("src", ARABIC_FACES)
 def test_fonts_keep_joining_ligatures_and_mark_positioning(src):
     font = TTFont(ASSETS / src)
     substitutions = {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord}
@@ -59,7 +68,7 @@ def test_fonts_keep_joining_ligatures_and_mark_positioning(src):
     assert {"mark", "mkmk"} <= positioning
 
 
-@pytest.mark.parametrize("src", sorted({src for src, _ in FACES}))
+@pytest.mark.parametrize("src", ARABIC_FACES)
 def test_fonts_have_the_space_the_share_card_draws_between_words(src):
     """generator/share.py sets whole lines in one font: without a space glyph the words on the card
     stood a .notdef's width apart."""

@@ -113,3 +113,35 @@ def test_why_a_date_is_estimated_opens_by_touch_or_keyboard(page, served):
     assert explanation.is_visible() and "ژوئن" in explanation.text_content()
     page.keyboard.press("Escape")
     assert not explanation.is_visible()
+
+
+def used_fonts(page, selector: str) -> set[str]:
+    """The fonts Chromium drew the text of `selector`'s first match with (DevTools' platform fonts)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return {font["familyName"] for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]}
+
+
+@pytest.mark.parametrize("lang,path,selector,family", [
+    ("fa", "fa/entities/vladimir-putin/", "main bdi[lang=en]", "Vazirmatn"),  # a Latin name
+    ("ar", "ar/entities/", "main .count", "Noto Naskh Arabic"),  # parentheses around a count
+    ("ar", "ar/articles/putin-to-visit-north-korea-june-2024/", "#p5", "Noto Naskh Arabic"),  # «24 عامًا»
+])
+def test_latin_letters_digits_and_punctuation_use_the_theme_fonts(page, served, lang, path, selector, family):
+    page.goto(served + path)
+    page.wait_for_load_state("networkidle")
+    assert used_fonts(page, selector) == {family}
+
+
+def test_a_page_fetches_only_the_font_files_it_draws_with(browser, served):
+    page = browser.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1].split(".")[0]) if r.url.endswith(".woff2") else None)
+    page.goto(served + "fa/")
+    page.wait_for_load_state("networkidle")
+    page.close()
+    # Persian and Arabic headlines, regular and bold; no Latin letter on the page, so no Latin file
+    assert sorted(fetched) == ["noto-naskh-arabic-400", "noto-naskh-arabic-700", "vazirmatn-400", "vazirmatn-700"]

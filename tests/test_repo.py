@@ -11,6 +11,6 @@ def test_ci_runs_exactly_the_readme_test_command():
 
 def test_fonts_ship_with_their_licences():
     fonts = ROOT / "templates" / "assets" / "fonts"
-    assert len(list(fonts.glob("*.woff2"))) == 4
+    assert len(list(fonts.glob("*.woff2"))) == 8
     for licence in ("OFL-Vazirmatn.txt", "OFL-NotoNaskhArabic.txt"):
         assert "SIL Open Font License" in (fonts / licence).read_text(encoding="utf-8")

@@ -126,10 +126,12 @@ ALPHABETS = {
 def collation_key(text: str, lang: str) -> tuple:
     """Sort key for names in the page's language: letters by that alphabet, then anything else.
 
-    Arabic indexes file a name under its first letter after the article: الصين under ص.
+    Arabic indexes file a name under its first letter after the article: الصين under ص. Only a bare
+    alif with lam is the article; ألكسندر (hamza on the alif) files under ا. Names that fold alike
+    (hamza seats, ة/ه) keep one order by their spelling.
     """
     order = ALPHABETS[lang]
+    if lang == "ar" and text.startswith("ال") and len(text.replace(" ", "")) > 3:
+        text = text[2:]
     folded = normalize(text).replace(" ", "")
-    if lang == "ar" and folded.startswith("ال") and len(folded) > 3:
-        folded = folded[2:]
-    return tuple((0, order.index(ch)) if ch in order else (1, ord(ch)) for ch in folded)
+    return tuple((0, order.index(ch)) if ch in order else (1, ord(ch)) for ch in folded), text

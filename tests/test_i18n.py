@@ -85,3 +85,12 @@ def test_names_sort_in_each_alphabet():
     assert sorted(fa, key=lambda n: collation_key(n, "fa")) == ["آمریکا", "ایران", "پکن", "چین", "کره شمالی", "ولادی وستوک", "هند"]
     ar = ["واشنطن", "الصين", "هانوي", "بكين", "كوريا"]
     assert sorted(ar, key=lambda n: collation_key(n, "ar")) == ["بكين", "الصين", "كوريا", "هانوي", "واشنطن"]
+
+
+def test_only_the_article_is_passed_over_in_arabic():
+    """ألكسندر begins with alif-hamza and lam, not the article: it files under ا, not under ك."""
+    from generator.i18n import collation_key
+
+    ar = ["كيم جونغ أون", "ألكسندر ماتسيغورا", "الصين", "أندريه لانكوف", "إيران"]
+    assert sorted(ar, key=lambda n: collation_key(n, "ar")) == [
+        "ألكسندر ماتسيغورا", "أندريه لانكوف", "إيران", "الصين", "كيم جونغ أون"]

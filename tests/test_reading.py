@@ -145,3 +145,18 @@ def test_a_page_fetches_only_the_font_files_it_draws_with(browser, served):
     page.close()
     # Persian and Arabic headlines, regular and bold; no Latin letter on the page, so no Latin file
     assert sorted(fetched) == ["noto-naskh-arabic-400", "noto-naskh-arabic-700", "vazirmatn-400", "vazirmatn-700"]
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_glossary_entries_read_cleanly_on_a_phone(browser, served, lang):
+    """Name and count on one line, a count never broken («(٨ / مقاطع)»), the other spellings below."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(served + f"{lang}/entities/")
+    broken = page.evaluate("[...document.querySelectorAll('.entity-list .count')].filter((c) => { const tops = [...c.getClientRects()].map((r) => r.top);"
+                           " return Math.max(...tops) - Math.min(...tops) > 8; })"
+                           ".map((c) => c.textContent)")
+    names_first = page.evaluate("[...document.querySelectorAll('.entity-list li')].every((li) =>"
+                                " li.querySelector('a').getBoundingClientRect().bottom <= li.querySelector('.spellings').getBoundingClientRect().top + 1)")
+    page.screenshot(path=str(SHOTS / f"{lang}-entities-390.png"), full_page=True)
+    page.close()
+    assert broken == [] and names_first

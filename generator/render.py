@@ -58,8 +58,27 @@ def make_markdown() -> MarkdownIt:
             tokens[idx].attrSet("href", page.url(ref_path(href, page.lang) or ""))
         return renderer.renderToken(tokens, idx, options, env)
 
+    def cite_open(renderer, tokens, idx, options, env):
+        """In cited text, a link to a passage keeps its words plain; the link is the number after them."""
+        href = tokens[idx].attrGet("href") or ""
+        if "citations" in env and split_passage(href):
+            env["citations"].append(env["page"].url(ref_path(href, env["page"].lang)))
+            env["open"].append(True)
+            return ""
+        env.get("open", []).append(False)
+        return link_open(renderer, tokens, idx, options, env)
+
+    def cite_close(renderer, tokens, idx, options, env):
+        if not env.get("open", [False]).pop():
+            return renderer.renderToken(tokens, idx, options, env)
+        page, number = env["page"], len(env["citations"])
+        label = escape(env["source_label"].replace("{num}", local_digits(number, page.lang)))
+        return (f'<sup class="cite"><a href="{escape(env["citations"][-1])}" aria-label="{label}">'
+                f"{local_digits(number, page.lang)}</a></sup>")
+
     md.add_render_rule("text", text)
-    md.add_render_rule("link_open", link_open)
+    md.add_render_rule("link_open", cite_open)
+    md.add_render_rule("link_close", cite_close)
     return md
 
 
@@ -131,15 +150,21 @@ def dates_filter(ctx, date) -> tuple[str, str]:
 
 
 @pass_context
-def markdown_filter(ctx, text: str) -> Markup:
+def markdown_filter(ctx, text: str, source_label: str = "") -> Markup:
+    """Markdown of an editor's text. With `source_label` ("Source {num}"), links to passages become
+    numbered citations after the words they covered, each named by the label (topic summaries,
+    where every sentence is sourced and full-width links would make half the text a link)."""
     page = ctx["page"]
-    return _markdown(text, page.lang, page.root) if text else Markup("")
+    return _markdown(text, page.lang, page.root, source_label) if text else Markup("")
 
 
 @functools.lru_cache(maxsize=4096)
-def _markdown(text: str, lang: str, root: str) -> Markup:
+def _markdown(text: str, lang: str, root: str, source_label: str = "") -> Markup:
     """Rendered once per text and page position: @references depend only on the language and the root."""
-    return Markup(MARKDOWN.render(text, {"page": Page(lang, "", root, "")}))
+    env = {"page": Page(lang, "", root, "")}
+    if source_label:
+        env.update(citations=[], open=[], source_label=source_label)
+    return Markup(MARKDOWN.render(text, env))
 
 
 @pass_context

@@ -160,3 +160,38 @@ def test_glossary_entries_read_cleanly_on_a_phone(browser, served, lang):
     page.screenshot(path=str(SHOTS / f"{lang}-entities-390.png"), full_page=True)
     page.close()
     assert broken == [] and names_first
+
+
+LINK_NAMES = """() => {
+  const byName = new Map();
+  for (const a of document.querySelectorAll('main a[href]')) {
+    const name = (a.getAttribute('aria-label') || a.textContent).replace(/\\s+/g, ' ').trim();
+    const target = new URL(a.href).href;
+    if (!byName.has(name)) byName.set(name, new Set());
+    byName.get(name).add(target);
+  }
+  return [...byName].filter(([, targets]) => targets.size > 1).map(([name, targets]) => name + ' ×' + targets.size);
+}"""
+LINKED_SHARE = """() => {
+  const box = document.querySelector('.summary-box .prose');
+  const linked = [...box.querySelectorAll('a')].reduce((n, a) => n + a.textContent.length, 0);
+  return linked / box.textContent.length;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+@pytest.mark.parametrize("topic", ["military", "economic", "historical"])
+def test_topic_summaries_cite_quietly_and_name_every_link(page, served, lang, topic):
+    """Every sourced sentence keeps its way to the passage (a numbered citation), but the words are
+    no longer links, and no two links to different places share a name («See it in the article»)."""
+    page.goto(served + f"{lang}/topics/{topic}/")
+    citations = page.locator(".summary-box sup.cite a")
+    assert citations.count() >= 3
+    assert citations.first.get_attribute("href").split("#")[1]
+    assert page.evaluate(LINKED_SHARE) < 0.05
+    assert page.evaluate(LINK_NAMES) == []
+
+
+def test_entity_page_links_have_distinct_names(page, served):
+    page.goto(served + "ar/entities/vladimir-putin/")
+    assert page.evaluate(LINK_NAMES) == []

@@ -30,6 +30,8 @@ from generator.render import (site_url, article_rows, event_passages, make_env, 
 
 FEED_SIZE = 20
 """Entries in each Atom feed: the newest articles."""
+HOME_EVENTS = 3
+"""The latest events of the timeline on the front page."""
 SITEMAP_PATHS = 20_000
 """Pages per sitemap file: each is listed in both languages, well under the protocol's 50,000 URLs."""
 
@@ -310,13 +312,17 @@ class Planner:
         self.sections[section] = specs
 
     def _plan_home(self, site: Site) -> None:
-        topic_counts = {t.id: self.counts[("topic", t.id)] for t in site.settings.topics}
+        """The front page: the newest story with its summary, the topics with their lead sentence and
+        counts, the latest events, then the articles, paginated (later pages: the articles only)."""
+        topic_counts = {t.id: (self.counts[("topic", t.id)], len(self.members[("topic", t.id)]))
+                        for t in site.settings.topics}
+        latest_events = tuple(sorted(site.events, key=lambda e: e.start, reverse=True)[:HOME_EVENTS])
         specs = []
         for pager, articles in paginate(list(zip(site.articles, self.facts)), site.settings.per_page, ""):
             key = (pager, len(site.articles), tuple(f.listing for _, f in articles),
-                   tuple(topic_counts.items()) if pager.number == 1 else ())
+                   (tuple(topic_counts.items()), latest_events) if pager.number == 1 else ())
             values = lambda pager=pager, articles=articles: {"pager": pager, "articles": [a for a, _ in articles],
-                                                             "topic_counts": topic_counts}
+                                                             "topic_counts": topic_counts, "latest_events": latest_events}
             specs += [self._spec("home.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
                       for lang in LANGS]
         self.sections[("home", "")] = specs

@@ -167,6 +167,16 @@ def _markdown(text: str, lang: str, root: str, source_label: str = "") -> Markup
     return Markup(MARKDOWN.render(text, env))
 
 
+SENTENCE_END = re.compile(r"(?<=[.!?؟])\s")
+
+
+@pass_context
+def lead_filter(ctx, text: str) -> str:
+    """The first sentence of an editor's Markdown, as plain text (a topic's lead on the front page)."""
+    plain = re.sub(r"\s+", " ", markdown_filter(ctx, text).striptags()).strip()
+    return SENTENCE_END.split(plain, maxsplit=1)[0]
+
+
 @pass_context
 def ref_url_filter(ctx, ref: str) -> str:
     page = ctx["page"]
@@ -202,7 +212,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
-                       ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter)
+                       ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env

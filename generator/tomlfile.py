@@ -288,8 +288,8 @@ def check_id(doc: TomlDoc, keypath: tuple, value: str, what: str, seen: dict, er
     seen.setdefault(value, line)
 
 
-RESERVED_ID = re.compile(r"^(p\d+|note-.*)$")
-"""Ids the article page gives its paragraphs (p1, p2…) and notes (note-…)."""
+RESERVED_ID = re.compile(r"^(p\d+|note-.*|dated-.*)$")
+"""Ids the pages give paragraphs (p1, p2…), notes (note-…) and a date's explanation (dated-…)."""
 TEMPLATE_ID = re.compile(r'\sid="([a-z0-9-]+)"')
 
 
@@ -312,7 +312,7 @@ def check_not_reserved(doc: TomlDoc, keypath: tuple, value: str, what: str, erro
     fixed = template_ids(_theme_of(str(errors.root)))
     if value in fixed or RESERVED_ID.match(value):
         errors.add(doc.path, doc.line(*keypath), f"{what} '{value}' is reserved by the pages; choose another (reserved: "
-                   f"p1, p2…, note-…, {', '.join(sorted(fixed))})")
+                   f"p1, p2…, note-…, dated-…, {', '.join(sorted(fixed))})")
 
 
 def check_bilingual(doc: TomlDoc, table, keypath: tuple, errors: ErrorList, required=LANGS) -> None:

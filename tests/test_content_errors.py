@@ -132,12 +132,12 @@ def test_glossary_spelling_found_nowhere(project, capsys):
                         "correct it, or list it in editor_spellings if it is the editor's own")
 
 
-@pytest.mark.parametrize("reserved", ["p3", "note-x", "main", "summary-title"])
+@pytest.mark.parametrize("reserved", ["p3", "note-x", "dated-this", "main", "summary-title", "lead-title"])
 def test_reserved_annotation_id(project, capsys, reserved):
     line = edit(project, NOTE_000, 'id = "lukin"', f'id = "{reserved}"')
     code, lines = check(project, capsys)
     assert lines[0].startswith(f"{NOTE_000}:{line}: annotation id '{reserved}' is reserved by the pages; choose another "
-                               "(reserved: p1, p2…, note-…, articles-title, main, ")
+                               "(reserved: p1, p2…, note-…, dated-…, articles-title, events-title, lead-title, main, ")
 
 
 def test_timeline_event_ending_before_it_starts(project, capsys):

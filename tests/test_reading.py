@@ -195,3 +195,69 @@ def test_topic_summaries_cite_quietly_and_name_every_link(page, served, lang, to
 def test_entity_page_links_have_distinct_names(page, served):
     page.goto(served + "ar/entities/vladimir-putin/")
     assert page.evaluate(LINK_NAMES) == []
+
+
+SPAN = """() => {
+  const main = document.querySelector('main'), style = getComputedStyle(main);
+  const inner = main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const boxes = [...main.querySelectorAll('h1, h2, h3, p, li, blockquote, label, legend, dd')]
+    .map((e) => e.getBoundingClientRect()).filter((r) => r.width && r.height);
+  return (Math.max(...boxes.map((r) => r.right)) - Math.min(...boxes.map((r) => r.left))) / inner;
+}"""
+WIDE_PAGES = ["{lang}/", "{lang}/topics/military/", "{lang}/entities/", "{lang}/entities/vladimir-putin/",
+              "{lang}/timeline/", "{lang}/search/"]
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_wide_screens_are_used_not_one_column_at_the_edge(browser, served, lang):
+    """At 1280 px the listing pages used one 640 px column at the right, leaving 44% of the window
+    empty, and the masthead's title wrapped."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    spans = {}
+    for path in WIDE_PAGES:
+        page.goto(served + path.format(lang=lang))
+        page.wait_for_load_state("networkidle")
+        spans[path] = round(page.evaluate(SPAN), 2)
+        assert page.evaluate("document.querySelector('.brand').getClientRects().length") == 1, path
+        page.screenshot(path=str(SHOTS / f"{lang}-{path.strip('/').split('/')[-1].replace('{lang}', 'home')}-1280.png"), full_page=True)
+    page.close()
+    assert {path: span for path, span in spans.items() if span < 0.85} == {}
+
+
+def test_front_page_leads_with_the_newest_story_topics_and_events(page, served):
+    page.goto(served + "fa/")
+    lead = page.locator(".lead-story")
+    assert lead.locator("h2 a").get_attribute("href").endswith("/fa/articles/russia-strategic-alliances-multipolar-world/")
+    assert lead.locator(".summary").text_content().strip()
+    topics = page.locator(".front-topic")
+    assert topics.count() == 3
+    for n in range(3):
+        assert len(topics.nth(n).locator("p").first.text_content()) > 40  # the topic's lead sentence
+        assert "مقاله" in topics.nth(n).locator(".count").text_content()
+    assert page.locator(".front-events li").count() == 3
+    # the language of every original at a glance
+    assert page.locator(".original-lang").count() == 5
+    assert page.locator(".cards .card").count() == 4  # the lead story is not listed twice
+
+
+def test_front_page_reads_without_javascript(browser, served):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "ar/")
+    assert page.locator(".lead-story h2").is_visible() and page.locator(".front-events li").count() == 3
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["fa", "ar"])
+def test_on_a_phone_the_article_text_starts_within_two_screens(browser, served, lang):
+    """The summary stays; how the date was estimated and what is known of the outlet open on demand
+    (the text began at 1,625 px, after all of them)."""
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    for slug in ARTICLES:
+        page.goto(served + f"{lang}/articles/{slug}/")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.querySelector('#text-title').getBoundingClientRect().top + scrollY") < 1400, slug
+        assert page.locator(".summary-box .summary").is_visible()
+        for details in page.locator("article > details, .article-head details").all():
+            assert details.get_attribute("open") is None
+    page.close()

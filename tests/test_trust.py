@@ -187,8 +187,9 @@ def case_bad_byte_in_glossary(project):
 def case_annotation_id_main(project):
     line = edit(project, NOTE_000, 'id = "lukin"', 'id = "main"')
     return f"{NOTE_000}:{line}: annotation id 'main' is reserved by the pages; choose another (reserved: p1, p2…, note-…, " \
-           "articles-title, main, passages-title, q, related-title, results, search-form, search-hints, search-status, " \
-           "search-strings, search-unknown, signoff-title, site-q, source-title, summary-title, text-title, topics-title)"
+           "dated-…, articles-title, events-title, lead-title, main, passages-title, q, related-title, results, " \
+           "search-form, search-hints, search-status, search-strings, search-unknown, signoff-title, site-q, " \
+           "summary-title, text-title, topics-title)"
 
 
 def case_event_id_site_q(project):

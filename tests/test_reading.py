@@ -261,3 +261,10 @@ def test_on_a_phone_the_article_text_starts_within_two_screens(browser, served, 
         for details in page.locator("article > details, .article-head details").all():
             assert details.get_attribute("open") is None
     page.close()
+
+
+def test_printed_article_keeps_what_the_screen_folds_away(page, served):
+    page.goto(served + "fa/articles/kim-tours-far-east-after-summit/")
+    page.emulate_media(media="print")
+    assert page.locator(".date-note .prose").is_visible()
+    assert page.locator(".about-source .prose").is_visible()

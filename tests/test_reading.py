@@ -89,7 +89,7 @@ def test_printed_article_keeps_numbers_and_underlines_passages(page, served, lan
     page.screenshot(path=str(SHOTS / f"{lang}-article-print.png"), full_page=True)
 
 
-SMALL_TARGETS = """() => [...document.querySelectorAll('.original sup.ref a, .note .num, button.inferred')]
+SMALL_TARGETS = """() => [...document.querySelectorAll('.original sup.ref a, .note .num, sup.cite a, button.inferred')]
   .map((a) => a.getBoundingClientRect()).filter((r) => r.width < 24 || r.height < 24)
   .map((r) => Math.round(r.width) + 'x' + Math.round(r.height))"""
 
@@ -97,9 +97,9 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('.original sup.ref a, .no
 @pytest.mark.parametrize("lang", ["fa", "ar"])
 def test_note_numbers_are_targets_a_finger_can_hit(browser, served, lang):
     page = browser.new_page(viewport={"width": 390, "height": 900})
-    for slug in ARTICLES:
-        page.goto(served + f"{lang}/articles/{slug}/")
-        assert page.evaluate(SMALL_TARGETS) == [], slug
+    for path in [f"articles/{slug}/" for slug in ARTICLES] + ["topics/military/", "topics/economic/", ""]:
+        page.goto(served + f"{lang}/{path}")
+        assert page.evaluate(SMALL_TARGETS) == [], path
     page.close()
 
 

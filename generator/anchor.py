@@ -59,7 +59,8 @@ def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorL
             continue
         index, start, end = hits[0]
         src_start, src_end = blocks_norm[index].source_span(start, end)
-        placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics, spec.kind, spec.see))
+        placed.append(Annotation(spec.id, index, src_start, src_end, spec.note, spec.topics, spec.kind, spec.see,
+                                 spec.evidence))
     ordered = sorted(placed, key=lambda a: (a.block, a.start))
     for first, second in pairwise(ordered):
         if first.block == second.block and second.start < first.end:

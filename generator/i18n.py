@@ -36,14 +36,25 @@ def local_digits(value, lang: str) -> str:
     return str(value).translate(DIGITS[lang])
 
 
+JALALI_MONTHS_AR = ("فروردين", "أرديبهشت", "خرداد", "تير", "مرداد", "شهريور", "مهر", "آبان", "آذر", "دي", "بهمن",
+                    "إسفند")
+"""The Persian months as Arabic writes them (تير, not the Persian تیر): no Persian letter on an Arabic page."""
+HIJRI_MONTHS_FA = ("محرم", "صفر", "ربیع‌الاول", "ربیع‌الثانی", "جمادی‌الاول", "جمادی‌الثانی", "رجب", "شعبان", "رمضان",
+                   "شوال", "ذی‌القعده", "ذی‌الحجه")
+"""The Hijri months as Persian writes them (ذی‌القعده, not the Arabic ذو القعدة)."""
+
+
 def jalali(date: dt.date, lang: str = "fa") -> str:
     j = jdatetime.date.fromgregorian(date=date)
-    return local_digits(f"{j.day} {jdatetime.date.j_months_fa[j.month - 1]} {j.year}", lang)
+    months = jdatetime.date.j_months_fa if lang == "fa" else JALALI_MONTHS_AR
+    return local_digits(f"{j.day} {months[j.month - 1]} {j.year}", lang)
 
 
 def hijri(date: dt.date, lang: str = "ar") -> str:
+    """The Umm al-Qura date (hijridate), which the pages name as such."""
     h = Gregorian(date.year, date.month, date.day).to_hijri()
-    return local_digits(f"{h.day} {h.month_name('ar')} {h.year}", lang)
+    month = h.month_name("ar") if lang == "ar" else HIJRI_MONTHS_FA[h.month - 1]
+    return local_digits(f"{h.day} {month} {h.year}", lang)
 
 
 def gregorian(date: dt.date, lang: str) -> str:

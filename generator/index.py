@@ -94,8 +94,8 @@ def article_texts(article: Article) -> dict[str, list[tuple[str, str]]]:
 
 def date_texts(date) -> list[tuple[str, str]]:
     """The publication date as a reader may search it: Jalali, Hijri and Gregorian, each in the
-    language that writes it («۳۰ خرداد ۱۴۰۳», «١٣ ذو الحجة ١٤٤٥», «۱۹ ژوئن ۲۰۲۴», «١٩ حزيران ٢٠٢٤»)."""
-    return [(f"{jalali(date)} {gregorian(date, 'fa')}", "fa"),
+    language that writes it («۳۰ خرداد ۱۴۰۳», «۱۳ ذی‌الحجه ۱۴۴۵», «١٣ ذو الحجة ١٤٤٥», «۱۹ ژوئن ۲۰۲۴», «١٩ حزيران ٢٠٢٤»)."""
+    return [(f"{jalali(date)} {hijri(date, 'fa')} {gregorian(date, 'fa')}", "fa"),
             (f"{hijri(date)} {gregorian(date, 'ar')} {LEVANTINE_MONTHS[date.month - 1]}", "ar")]
 
 

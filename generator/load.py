@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.errors import ErrorList
 from generator.textnorm import HIDDEN, normalize
-from generator.model import ANNOTATION_KINDS, BASE_URL, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
+from generator.model import ANNOTATION_KINDS, BASE_URL, EVIDENCE, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.links import split_passage
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
@@ -38,6 +38,7 @@ class AnnotationSpec:
     topics: tuple[str, ...]
     kind: str = "context"
     see: tuple[str, ...] = ()
+    evidence: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +266,7 @@ def _read_seed(folder: Path, name: str, stamp: tuple, errors: ErrorList) -> tupl
 NOTE_SPEC = {"slug": str, "lang": str, "headline": str, "topics": list, "entities": list, "related": list,
              "source": dict, "date": dict, "summary": dict, "cut": dict, "annotations": Tables}
 ANNOTATION_SPEC = {"id": str, "kind": str, "exact": str, "prefix": str, "suffix": str, "topics": list, "see": list,
-                   "note": dict}
+                   "note": dict, "evidence": str}
 
 
 def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note | None:
@@ -331,8 +332,14 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
         kind = item.get("kind", "context")
         if kind not in ANNOTATION_KINDS:
             errors.add(path, doc.line("annotations", i, "kind"), f"kind '{kind}' is not one of: {', '.join(ANNOTATION_KINDS)}")
+        evidence = item.get("evidence", "")
+        if kind == "disputed" and evidence not in EVIDENCE:
+            errors.add(path, doc.line("annotations", i, "evidence" if evidence else "kind"),
+                       f"a disputed claim needs evidence = one of: {', '.join(EVIDENCE)}" + (f" (not '{evidence}')" if evidence else ""))
+        elif evidence and kind != "disputed":
+            errors.add(path, doc.line("annotations", i, "evidence"), f"evidence is for disputed claims; this note's kind is '{kind}'")
         annotations.append(AnnotationSpec(i, item["id"], item["exact"], item.get("prefix", ""), item.get("suffix", ""),
-                                          note, tuple(item.get("topics", ())), kind, tuple(item.get("see", ()))))
+                                          note, tuple(item.get("topics", ())), kind, tuple(item.get("see", ())), evidence))
     if not usable:
         return None
     return Note(

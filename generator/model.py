@@ -14,6 +14,9 @@ from generator.theme import Theme
 
 LANGS = ("fa", "ar")
 ANNOTATION_KINDS = ("context", "cross-reference", "disputed", "correction")
+EVIDENCE = ("confirmed", "claimed", "denied", "unverified")
+"""How far a disputed claim stands, which every `disputed` note says: confirmed by independent
+evidence; claimed by one side only; denied by the side it accuses; not verified by anyone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ class Annotation:
     """One of ANNOTATION_KINDS: editorial context, a cross-reference, a disputed claim, a correction."""
     see: tuple[str, ...] = ()
     """References ('@slug#annotation-id') to passages of other articles reporting the same fact."""
+    evidence: str = ""
+    """For a disputed claim, one of EVIDENCE."""
 
     def quote(self, article: Article) -> str:
         return article.blocks[self.block].text[self.start : self.end]

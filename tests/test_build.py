@@ -99,9 +99,17 @@ def test_annotations_are_linkable_and_numbered_in_local_digits(built):
 
 def test_topic_page_gathers_passages_from_both_languages(built):
     html = (built / "fa" / "topics" / "economic" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../../fa/articles/kim-to-visit-russia-september-2023/#rail-resumed"' in html
+    assert 'href="../../../fa/articles/kim-to-visit-russia-september-2023/#china-trade"' in html
     assert 'href="../../../fa/articles/us-official-kim-may-meet-putin-soon/#rail-resumed"' in html
     assert '<blockquote lang="ar">' in html and '<blockquote lang="fa">' in html
+
+
+def test_a_claim_shows_the_weight_of_its_evidence(built):
+    fa = (built / "fa" / "articles" / "putin-to-visit-north-korea-june-2024" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="kind kind-disputed evidence-confirmed">ادعا: شواهد مستقل تأییدش می‌کند</span>' in fa
+    ar = (built / "ar" / "articles" / "us-official-kim-may-meet-putin-soon" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="kind kind-disputed evidence-denied">ادعاء: ينفيه الطرف الآخر</span>' in ar
+    assert '<span class="kind kind-disputed evidence-unverified">ادعاء: لم يُتحقَّق منه</span>' in ar
 
 
 def test_inferred_dates_are_marked(built):

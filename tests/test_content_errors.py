@@ -170,3 +170,25 @@ def test_check_speaks_json_for_tools(project, capsys):
     assert main(["--root", str(project), "check", "--format", "json"]) == 1
     verdict = json.loads(capsys.readouterr().out)
     assert verdict["ok"] is False and verdict["errors"][0].startswith(f"{NOTE_000}:")
+
+
+def test_a_disputed_claim_without_its_evidence(project, capsys):
+    line = edit(project, NOTE_000, 'evidence = "denied"\ntopics = ["military"]\nsee', 'topics = ["military"]\nsee')
+    code, lines = check(project, capsys)
+    assert code == 1
+    assert lines[0] == (f"{NOTE_000}:{line - 1}: a disputed claim needs evidence = one of: confirmed, claimed, denied, "
+                        "unverified")
+
+
+def test_evidence_that_is_no_grade(project, capsys):
+    line = edit(project, NOTE_000, 'evidence = "denied"\ntopics = ["military"]\nsee', 'evidence = "likely"\ntopics = ["military"]\nsee')
+    code, lines = check(project, capsys)
+    assert lines[0] == (f"{NOTE_000}:{line}: a disputed claim needs evidence = one of: confirmed, claimed, denied, "
+                        "unverified (not 'likely')")
+
+
+def test_evidence_on_a_note_that_is_no_claim(project, capsys):
+    line = edit(project, NOTE_000, 'id = "korean-war"\nexact = "در جنگ کره، که بین سالهای ۱۹۵۰ و ۱۹۵۳ رخ داد"\nkind = "context"',
+                'id = "korean-war"\nexact = "در جنگ کره، که بین سالهای ۱۹۵۰ و ۱۹۵۳ رخ داد"\nkind = "context"\nevidence = "confirmed"')
+    code, lines = check(project, capsys)
+    assert lines[0] == f"{NOTE_000}:{line + 3}: evidence is for disputed claims; this note's kind is 'context'"

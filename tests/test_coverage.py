@@ -79,3 +79,85 @@ def test_timeline_events_are_dated_and_cited(site):
     assert {1950, 1991, 2000, 2006, 2017, 2019, 2023, 2024} <= years
     assert [e.start for e in site.events] == sorted(e.start for e in site.events)
     assert all(e.passages for e in site.events)
+
+
+# --- the second editorial pass (issue 13) ------------------------------------------------------
+
+RUN = 8
+"""Words in a row two notes may not share: a fact is told once and cross-referenced after that."""
+QUOTED = re.compile(r"«[^»]*»|\([^)]*\)")
+"""Quotations and parentheses, where one language may quote the other's letters."""
+ONLY_PERSIAN = re.compile("[\u06cc\u06a9\u06af\u067e\u0686\u0698]")  # ی ک گ پ چ ژ
+ONLY_ARABIC = re.compile("[\u064a\u0643\u0629]")  # ي ك ة
+
+
+def word_runs(text):
+    from generator.textnorm import normalize
+    found = re.findall(r"\w+", normalize(text))
+    return {tuple(found[i:i + RUN]) for i in range(len(found) - RUN + 1)}
+
+
+def test_no_two_notes_tell_the_same_thing_in_the_same_words(site):
+    notes = [(f"{article.slug}#{a.id}.{lang}", word_runs(a.note.get(lang)))
+             for article in site.articles for a in article.annotations for lang in ("fa", "ar")]
+    shared = [(first, second, " ".join(sorted(runs & other)[0])) for i, (first, runs) in enumerate(notes)
+              for second, other in notes[i + 1:] if runs & other]
+    assert shared == []
+
+
+def test_every_seed_with_an_error_has_its_correction(site):
+    """Each of the five seeds has at least one error the editors found (a mistranslation, a wrong
+    year, a word dropped); each is a `correction` note."""
+    for article in site.articles:
+        assert any(a.kind == "correction" for a in article.annotations), article.slug
+
+
+def test_every_disputed_claim_says_how_far_the_evidence_goes(site):
+    graded = {a.evidence for article in site.articles for a in article.annotations if a.kind == "disputed"}
+    assert graded <= {"confirmed", "claimed", "denied", "unverified"} and len(graded) >= 3
+
+
+def test_each_topic_has_passages_from_every_article_it_concerns(site):
+    for topic in site.settings.topics:
+        for article in site.articles:
+            if topic.id in article.topics:
+                assert any(topic.id in a.topics for a in article.annotations), (topic.id, article.slug)
+
+
+def test_people_in_the_glossary_have_dated_roles(site):
+    for entity in site.entities:
+        if entity.kind == "person":
+            for lang in ("fa", "ar"):
+                assert re.search(r"[0-9۰-۹٠-٩]{4}", entity.role.get(lang)), (entity.id, lang)
+
+
+def editorial_texts(site):
+    """(where, lang, text) for every text editors write in a language."""
+    for article in site.articles:
+        for lang in ("fa", "ar"):
+            yield article.slug, lang, article.summary.get(lang)
+            yield f"{article.slug} source", lang, article.source.about.get(lang)
+            yield f"{article.slug} date", lang, article.published.reason.get(lang)
+            for a in article.annotations:
+                yield f"{article.slug}#{a.id}", lang, a.note.get(lang)
+    for topic in site.settings.topics:
+        for lang in ("fa", "ar"):
+            yield topic.id, lang, topic.summary.get(lang)
+    for entity in site.entities:
+        for lang in ("fa", "ar"):
+            yield entity.id, lang, f"{entity.name.get(lang)} {entity.role.get(lang)}"
+    for event in site.events:
+        for lang in ("fa", "ar"):
+            yield event.id, lang, f"{event.title.get(lang)} {event.note.get(lang)}"
+
+
+def test_arabic_is_written_in_arabic_letters_and_persian_in_persian(site):
+    """A Persian ی or گ on an Arabic page (تیر, وبانگاه) reads as a typo; outside quotations the
+    editors write each language in its own letters."""
+    wrong = []
+    for where, lang, text in editorial_texts(site):
+        plain = QUOTED.sub("", re.sub(r"\]\([^)]*\)", "]", text or ""))
+        foreign = (ONLY_PERSIAN if lang == "ar" else ONLY_ARABIC).findall(plain)
+        if foreign:
+            wrong.append((where, lang, "".join(sorted(set(foreign)))))
+    assert wrong == []

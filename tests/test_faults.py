@@ -31,7 +31,7 @@ from tests.test_build import tree_digest
 
 ENV = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
 NOTE = "content/notes/000_2d6022ae28c1f2b9.toml"
-TEXT = {"A": "کیم با قطار زرهی به روسیه رفت", "B": "کیم با قطار زرهی خود به روسیه رفت"}
+TEXT = {"A": "با قطار زرهی به روسیه رفت", "B": "با قطار زرهی خود به روسیه رفت"}
 """One annotation note's opening in the two inputs: site A and site B differ only there."""
 INTERRUPTED = "interrupted; nothing was changed"
 SEED = 20240619

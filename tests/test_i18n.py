@@ -94,3 +94,16 @@ def test_only_the_article_is_passed_over_in_arabic():
     ar = ["كيم جونغ أون", "ألكسندر ماتسيغورا", "الصين", "أندريه لانكوف", "إيران"]
     assert sorted(ar, key=lambda n: collation_key(n, "ar")) == [
         "ألكسندر ماتسيغورا", "أندريه لانكوف", "إيران", "الصين", "كيم جونغ أون"]
+
+
+def test_each_calendar_is_spelled_the_way_the_page_language_writes_it():
+    """Persian pages spell the Hijri months the Persian way (ذی‌الحجه), Arabic pages the Jalali months
+    in Arabic letters (تير, not تیر)."""
+    import datetime as dt
+
+    from generator.i18n import hijri, jalali
+
+    assert hijri(dt.date(2024, 6, 19), "fa") == "۱۳ ذی‌الحجه ۱۴۴۵"
+    assert hijri(dt.date(2024, 6, 19), "ar") == "١٣ ذو الحجة ١٤٤٥"
+    assert jalali(dt.date(1950, 6, 25), "ar") == "٤ تير ١٣٢٩"
+    assert jalali(dt.date(1950, 6, 25), "fa") == "۴ تیر ۱۳۲۹"

@@ -22,7 +22,7 @@ from tests.conftest import ROOT, copy_project
 
 pytestmark = pytest.mark.browser
 NOTE = "content/notes/001_dd0b498a44e088a7.toml"
-HEADLINE = "مسؤول أمريكي: كيم جونغ أون قد يلتقي بوتين قريبًا لبحث صفقات أسلحة"
+HEADLINE = "مسؤول أمريكي في أيلول/سبتمبر ٢٠٢٣: كيم جونغ أون قد يلتقي بوتين قريبًا في روسيا لبحث صفقات أسلحة"
 PAGE = "ar/articles/us-official-kim-may-meet-putin-soon/"
 
 

@@ -485,7 +485,7 @@ def test_serve_writes_the_whole_site_again_when_site_was_deleted(project):
     builder = Builder(project, project / "site")
     builder.build()
     shutil.rmtree(project / "site")
-    edit(project, NOTE_000, "کیم با قطار زرهی به روسیه رفت", "کیم با قطار زرهی خود به روسیه رفت")
+    edit(project, NOTE_000, "با قطار زرهی به روسیه رفت", "با قطار زرهی خود به روسیه رفت")
     builder.build()
     clean = project.parent / "clean"
     assert main(["--root", str(project), "build", "--out", str(clean)]) == 0

@@ -73,7 +73,8 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
       assert.deepEqual(seeds(answer.results), seeds(await search(word + " ", { limit: 20 })), slip);
     }
     assert.deepEqual((await searchDetailed("روسیه ")).corrections, [], "no correction when the word is found");
-    assert.match((await search("کرملبن "))[0].excerpt, /<mark>کرملین<\/mark>/, "the excerpt marks the word found");
+    const inText = (await search("کرملبن ", { limit: 20 })).find((r) => r.seed.startsWith("000"));  // 000 has it in its text
+    assert.match(inText.excerpt, /<mark>کرملین<\/mark>/, "the excerpt marks the word found");
   });
   await t.test("ZWNJ, a space or nothing between a Persian word and its suffix", async () => {
     const zwnj = seeds(await search("سلاح هسته\u200cای "));
@@ -112,8 +113,10 @@ test("queries against the real digest", { skip: !site && "DIGEST_SITE is not set
   await t.test("a date finds its articles in any of the three calendars", async () => {
     const june = seeds(await search("خرداد ۱۴۰۳ "));
     assert.ok(june.includes("004"));
-    for (const q of ["ذو الحجة ١٤٤٥ ", "ذي الحجة 1445 ", "حزيران 2024 ", "يونيو ٢٠٢٤ ", "ژوئن ۲۰۲۴ "]) {
-      assert.deepEqual(seeds(await search(q)), june, q);
+    // every calendar finds the articles of that date (a note that mentions June 2024 may be found too)
+    for (const q of ["ذو الحجة ١٤٤٥ ", "ذي الحجة 1445 ", "ذی‌الحجه ۱۴۴۵ ", "حزيران 2024 ", "يونيو ٢٠٢٤ ", "ژوئن ۲۰۲۴ "]) {
+      const found = seeds(await search(q));
+      assert.ok(june.every((seed) => found.includes(seed)), q);
     }
     assert.deepEqual(seeds(await search("شهریور ۱۴۰۲ ")), ["000", "001", "002"]);
   });

@@ -221,16 +221,26 @@ def serve_latency(root: Path, articles: int | None = None) -> dict:
         copy = Path(folder)
         shutil.copytree(code, copy / "generator", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(TEMPLATES, copy / "templates")
-        if articles:
-            write_synthetic_project(root, copy, articles)
-        else:
-            for name in ("seeds", "content"):
-                shutil.copytree(root / name, copy / name)
-        out = subprocess.run([sys.executable, "-m", "generator", "--root", str(copy), "bench", "--serve-inner"],
-                             cwd=copy, capture_output=True, text=True, timeout=3600)
-        if out.returncode:
-            raise SystemExit(out.stderr[-2000:])
-        return json.loads(out.stdout)
+        fill_project(root, copy, articles)
+        return run_inner(copy, "--serve-inner", timeout=3600)
+
+
+def fill_project(root: Path, folder: Path, articles: int | None) -> None:
+    """What a benchmark measures: a synthetic project of `articles` articles, or this project's own."""
+    if articles:
+        write_synthetic_project(root, folder, articles)
+    else:
+        for name in ("seeds", "content"):
+            shutil.copytree(root / name, folder / name)
+
+
+def run_inner(project: Path, flag: str, timeout: int) -> dict:
+    """Run a measurement in a process of its own (`digest bench --…-inner`) and read its JSON."""
+    out = subprocess.run([sys.executable, "-m", "generator", "--root", str(project), "bench", flag],
+                         cwd=project, capture_output=True, text=True, timeout=timeout)
+    if out.returncode:
+        raise SystemExit(out.stderr[-3000:])
+    return json.loads(out.stdout)
 
 
 def serve_latency_here(project: Path, edits: int = 20) -> dict:

@@ -36,13 +36,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="open the preview in a browser")
     new = sub.add_parser("new", help="scaffold a note for a seed that has none")
     new.add_argument("seed", help="the seed file, e.g. seeds/005_….txt")
-    bench = sub.add_parser("bench", help="measure the search index on synthetic digests (needs chromium)")
+    bench = sub.add_parser("bench", help="measure builds, digest serve and the search index on synthetic digests")
     bench.add_argument("--search", action="store_true", help="the search index on synthetic digests (the default)")
     bench.add_argument("--serve", action="store_true", help="save-to-reload latency of digest serve on this project")
-    bench.add_argument("--articles", type=int, help="with --serve: a synthetic project of this many articles instead")
+    bench.add_argument("--build", action="store_true", help="a clean build, stage by stage, with its peak memory")
+    bench.add_argument("--articles", type=int, help="with --serve or --build: a synthetic project of this many articles "
+                                                      "instead of this project")
     bench.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated (default: 1000,10000)")
     bench.add_argument("--json", action="store_true", help="print the figures as JSON")
     bench.add_argument("--serve-inner", action="store_true", help=argparse.SUPPRESS)
+    bench.add_argument("--build-inner", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -168,9 +171,19 @@ def run(args: argparse.Namespace, root: Path, whole_process: bool = False) -> in
     if args.command == "bench":
         from generator import bench
 
+        from generator import bench_build
+
         if args.serve_inner:
             print(json.dumps(bench.serve_latency_here(root)))
             return 0
+        if args.build_inner:
+            print(json.dumps(bench_build.build_stages(root)))
+            return 0
+        if args.build:
+            figures = bench_build.measure(root, args.articles)
+            print(json.dumps(figures, indent=1) if args.json else bench_build.report(figures))
+            if not (args.search or args.serve):
+                return 0
         if args.serve:
             figures = bench.serve_latency(root, args.articles)
             print(json.dumps(figures, indent=1) if args.json else bench.serve_report(figures))

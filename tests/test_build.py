@@ -177,3 +177,20 @@ def test_titles_are_plain_text(built):
     for path in site_pages(built):
         title = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S).group(1)
         assert "<" not in title and title.strip(), path
+
+
+def test_build_benchmark_reports_every_stage_and_the_peak_memory():
+    """`digest bench --build` keeps working on a synthetic project; its figures are read by people
+    (README, closing notes), not asserted, but the build it times must be the whole build."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "generator", "--root", str(ROOT), "bench", "--build", "--articles", "20",
+                             "--json"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(result.stdout)
+    assert figures["articles"] == 20 and figures["pages"] > 2 * 20 and figures["peak_mib"] > 0
+    assert list(figures["seconds"]) == ["load, clean, anchor, assemble", "plan and render pages", "search index", "assets",
+                                        "write site/"]
+    assert abs(sum(figures["seconds"].values()) - figures["total_s"]) < 0.05

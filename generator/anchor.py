@@ -14,7 +14,7 @@ from itertools import pairwise
 from generator.errors import ErrorList
 from generator.load import Note
 from generator.model import Annotation, Block, Mention
-from generator.textnorm import normalize, normalize_mapped
+from generator.textnorm import Normalized, normalize, normalize_mapped
 
 
 def _matches(blocks_norm, exact: str, prefix: str, suffix: str) -> list[tuple[int, int, int]]:
@@ -32,8 +32,13 @@ def _matches(blocks_norm, exact: str, prefix: str, suffix: str) -> list[tuple[in
     return hits
 
 
-def anchor(note: Note, blocks: tuple[Block, ...], seed_text: str, errors: ErrorList) -> tuple[Annotation, ...]:
-    blocks_norm = [normalize_mapped(b.text) for b in blocks]
+def normalized_blocks(blocks: tuple[Block, ...]) -> list[Normalized]:
+    """Each block's text normalized with its map back to the original: made once per article and
+    read by both anchor and find_mentions (it is the costliest step of loading)."""
+    return [normalize_mapped(b.text) for b in blocks]
+
+
+def anchor(note: Note, blocks_norm: list[Normalized], seed_text: str, errors: ErrorList) -> tuple[Annotation, ...]:
     placed: list[Annotation] = []
     for spec in note.annotations:
         line = note.doc.line("annotations", spec.index, "exact")
@@ -99,12 +104,11 @@ def entity_spellings(entities) -> tuple[tuple[str, str], ...]:
     return tuple((normalize(s).strip(), e.id) for e in entities for s in e.spellings)
 
 
-def find_mentions(blocks: tuple[Block, ...], entities) -> tuple[Mention, ...]:
+def find_mentions(blocks_norm: list[Normalized], entities) -> tuple[Mention, ...]:
     """Glossary names in the text, longest first where two overlap, as spans of the original text."""
     spellings = entity_spellings(entities)
     mentions = []
-    for index, block in enumerate(blocks):
-        norm = normalize_mapped(block.text)
+    for index, norm in enumerate(blocks_norm):
         found = sorted(((start, end, entity) for spelling, entity in spellings
                         for start, end in spelling_hits(norm.text, spelling)), key=lambda h: (h[0], h[0] - h[1]))
         taken = 0

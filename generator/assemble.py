@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from generator.anchor import anchor, find_mentions, named_entities, spelling_hits
+from generator.anchor import anchor, find_mentions, named_entities, normalized_blocks, spelling_hits
 from generator.clean import clean, detect_lang
 from generator.errors import ErrorList
 from generator.i18n import parse_dateline
@@ -74,13 +74,14 @@ def assemble_article(note: Note, seed_text: str, entities, errors: ErrorList) ->
     if not headline:
         errors.add(path, 1, f"seeds/{note.seed}.txt prints no headline; add headline = \"…\" in the article's language")
     _check_date(note, cleaned.dateline, errors)
-    annotations = anchor(note, cleaned.blocks, seed_text, errors)
+    blocks_norm = normalized_blocks(cleaned.blocks)
+    annotations = anchor(note, blocks_norm, seed_text, errors)
     return Article(
         seed=note.seed, slug=note.slug, lang=note.lang, headline=headline, dateline=cleaned.dateline,
         published=PubDate(note.published, note.inferred, note.reason),
         source=Source(note.outlet, note.url, note.about), topics=note.topics, entities=note.entities, related=note.related,
         summary=note.summary, blocks=cleaned.blocks, annotations=annotations, meta=cleaned.meta,
-        mentions=find_mentions(cleaned.blocks, entities),
+        mentions=find_mentions(blocks_norm, entities),
         named=named_entities([note.summary.fa, note.summary.ar, *(t for a in annotations for t in (a.note.fa, a.note.ar))],
                              entities),
     )

@@ -1,6 +1,6 @@
 """Anchoring: quotes typed with Persian letters or ZWNJ find the seed's Arabic letters, once and only once."""
 
-from generator.anchor import anchor
+from generator.anchor import anchor, normalized_blocks
 from generator.errors import ErrorList
 from generator.load import AnnotationSpec, Note
 from generator.model import Bilingual, Block
@@ -25,7 +25,7 @@ def note_with(*specs):
 
 def run(*specs, seed_text=""):
     errors = ErrorList(Path("."))
-    placed = anchor(note_with(*specs), BLOCKS, seed_text, errors)
+    placed = anchor(note_with(*specs), normalized_blocks(BLOCKS), seed_text, errors)
     return placed, [str(e) for e in errors.items]
 
 
@@ -71,6 +71,6 @@ def test_glossary_names_are_found_in_any_spelling_and_with_proclitics():
     entities = (Entity("kim", "person", Bilingual("کیم جونگ اون", "كيم جونغ أون"), "Kim Jong Un", ("كيم جونج أون", "کیم")),
                 Entity("pyongyang", "place", Bilingual("پیونگ یانگ", "بيونغ يانغ"), "Pyongyang"))
     blocks = (Block("paragraph", "قال إن كيم جونج أون زار ببيونغ يانغ، وكيمياء"),)
-    found = [(blocks[0].text[m.start:m.end], m.entity) for m in find_mentions(blocks, entities)]
+    found = [(blocks[0].text[m.start:m.end], m.entity) for m in find_mentions(normalized_blocks(blocks), entities)]
     # the longest spelling wins; 'ب' is a proclitic; 'كيمياء' is another word
     assert found == [("كيم جونج أون", "kim"), ("بيونغ يانغ", "pyongyang")]

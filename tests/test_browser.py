@@ -3,13 +3,12 @@
 Screenshots land in tests/artifacts/screenshots/ (git-ignored) for a person to look at.
 """
 
-from pathlib import Path
-
 import pytest
+
+from tests.conftest import SHOTS
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
 PAGES = {
     "home": "{lang}/",
     "article-fa-source": "{lang}/articles/kim-to-visit-russia-september-2023/",
@@ -20,24 +19,6 @@ PAGES = {
     "timeline": "{lang}/timeline/",
 }
 CASES = [(lang, kind, width) for lang in ("fa", "ar") for kind in PAGES for width in (390, 1280)]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: None if icon_cut_short(req) else errors.append(f"failed {req.url}: {req.failure}"))
-    yield page
-    context.close()
-    assert errors == []
-
-
-def icon_cut_short(request) -> bool:
-    """Chromium fetches the favicon after the page has loaded; a test that moves on first cancels it
-    (net::ERR_ABORTED), which is not a fault of the page (seen once in a loaded CI run)."""
-    return request.failure == "net::ERR_ABORTED" and "/assets/v/icon." in request.url
 
 
 @pytest.mark.parametrize("lang,kind,width", CASES, ids=[f"{l}-{k}-{w}" for l, k, w in CASES])

@@ -3,13 +3,10 @@ printed article keeps, margin notes that open no gaps, and targets a finger can 
 
 import pytest
 
-from tests.test_browser import SHOTS, page  # noqa: F401 (the fixture)
+from tests.conftest import SHOTS
+from tests.test_build import SLUGS as ARTICLES
 
 pytestmark = pytest.mark.browser
-
-ARTICLES = ["kim-to-visit-russia-september-2023", "kim-tours-far-east-after-summit",
-            "putin-to-visit-north-korea-june-2024", "russia-strategic-alliances-multipolar-world",
-            "us-official-kim-may-meet-putin-soon"]
 
 MARKERS_INSIDE = """() => {
   const wrong = [];

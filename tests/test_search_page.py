@@ -1,14 +1,12 @@
 """The search page in Debian chromium: typing, filters, the URL, the keyboard, and inert hostile input."""
 
-from pathlib import Path
 
 import pytest
 
 from generator.build import build
-from tests.conftest import copy_project, serve
+from tests.conftest import SHOTS, copy_project, serve
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).parent / "artifacts" / "screenshots"
 
 
 @pytest.fixture

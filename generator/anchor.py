@@ -9,6 +9,8 @@ article must not overlap (a passage carries one highlight).
 from __future__ import annotations
 
 import functools
+import re
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from generator.errors import ErrorList
@@ -81,10 +83,99 @@ PROCLITICS = ("", "و", "ف", "ب", "ل", "ک", "وب", "ول", "فب", "فل", 
 """Arabic one-letter prefixes a name may carry (وبوتين, لبوتين, ببيونغ يانغ), in normalized form."""
 
 
+
 def _word_start(text: str, at: int) -> int:
     while at > 0 and text[at - 1].isalpha():
         at -= 1
     return at
+
+
+def _whole_word(norm_text: str, start: int, end: int) -> bool:
+    """The spelling at [start, end) is a word of its own, or one with a proclitic before it."""
+    return ((end == len(norm_text) or not norm_text[end].isalpha())
+            and norm_text[_word_start(norm_text, start):start] in PROCLITICS)
+
+
+_ALNUM_RUN = re.compile(r"[^\W\d_]+")
+"""Letters and the numbers that are not digits (½, ①): a superset of str.isalpha, which re has no class for."""
+
+
+def _words(text: str):
+    """Yield (start, word) of each run of letters (str.isalpha) in text."""
+    for run in _ALNUM_RUN.finditer(text):
+        word = run.group()
+        if word.isalpha():
+            yield run.start(), word
+        else:  # a rare numeral among the letters ends one word and starts the next
+            start = None
+            for offset, ch in enumerate(word + " "):
+                if ch.isalpha() and start is None:
+                    start = offset
+                elif not ch.isalpha() and start is not None:
+                    yield run.start() + start, word[start:offset]
+                    start = None
+
+
+@dataclass(frozen=True)
+class SpellingFinder:
+    """Every normalized spelling of a set, found in a text at once. A spelling starts a word or follows
+    a proclitic, and its leading letters end that word, so the words of the text, with or without a
+    proclitic, are matched against the spellings' leading letters as sets, and spellings are tried
+    only where such a word is. Looking for each spelling in turn cost more than the rest of loading."""
+
+    spellings: tuple[tuple[str, object], ...]
+    """(normalized spelling, what it stands for), in the order hits of equal extent are reported"""
+    by_lead: dict = field(init=False, compare=False)
+    """leading letters → (spelling, order, value) of the spellings that start with them"""
+    words: dict = field(init=False, compare=False)
+    """a word that may begin a spelling → the lengths of the proclitics it may begin with"""
+    others: tuple = field(init=False, compare=False)
+    """spellings that do not start with a letter: looked for one by one"""
+
+    def __post_init__(self):
+        by_lead: dict[str, list] = {}
+        others = []
+        for order, (spelling, value) in enumerate(self.spellings):
+            lead = next(_words(spelling), (None, ""))
+            if lead[0] == 0:
+                by_lead.setdefault(lead[1], []).append((spelling, order, value))
+            elif spelling:
+                others.append((spelling, order, value))
+        words: dict[str, list[int]] = {}
+        for lead in by_lead:
+            for proclitic in PROCLITICS:
+                words.setdefault(proclitic + lead, []).append(len(proclitic))
+        object.__setattr__(self, "by_lead", by_lead)
+        object.__setattr__(self, "words", words)
+        object.__setattr__(self, "others", tuple(others))
+
+    def hits(self, norm_text: str) -> list[tuple[int, int, int, object]]:
+        """(start, end, order, value) of each whole-word occurrence of each spelling, proclitics allowed;
+        overlapping ones too."""
+        found: list[tuple] = []
+        runs = _ALNUM_RUN.findall(norm_text)
+        if "".join(runs).isalpha():
+            for word in self.words.keys() & set(runs):
+                at = norm_text.find(word)
+                while at != -1:
+                    end = at + len(word)
+                    if (at == 0 or not norm_text[at - 1].isalpha()) and (end == len(norm_text) or not norm_text[end].isalpha()):
+                        for cut in self.words[word]:
+                            self._spellings_at(norm_text, at + cut, word[cut:], found)
+                    at = norm_text.find(word, at + 1)
+        else:  # a numeral among letters (½, ①) splits a run into words: take them one by one
+            for start, word in _words(norm_text):
+                for cut in self.words.get(word, ()):
+                    self._spellings_at(norm_text, start + cut, word[cut:], found)
+        for spelling, order, value in self.others:
+            found += [(start, end, order, value) for start, end in spelling_hits(norm_text, spelling)]
+        return found
+
+    def _spellings_at(self, norm_text: str, at: int, lead: str, found: list) -> None:
+        """The spellings starting with `lead` that occur whole at `at`."""
+        for spelling, order, value in self.by_lead[lead]:
+            if norm_text.startswith(spelling, at) and _whole_word(norm_text, at, at + len(spelling)):
+                found.append((at, at + len(spelling), order, value))
 
 
 def spelling_hits(norm_text: str, spelling: str):
@@ -92,27 +183,24 @@ def spelling_hits(norm_text: str, spelling: str):
     at = norm_text.find(spelling)
     while at != -1 and spelling:
         end = at + len(spelling)
-        whole_end = end == len(norm_text) or not norm_text[end].isalpha()
-        if whole_end and norm_text[_word_start(norm_text, at):at] in PROCLITICS:
+        if _whole_word(norm_text, at, end):
             yield at, end
         at = norm_text.find(spelling, at + 1)
 
 
 @functools.lru_cache(maxsize=4)
-def entity_spellings(entities) -> tuple[tuple[str, str], ...]:
-    """(normalized spelling, entity id) of every glossary name: once per glossary, not per article."""
-    return tuple((normalize(s).strip(), e.id) for e in entities for s in e.spellings)
+def entity_spellings(entities) -> SpellingFinder:
+    """Every glossary name's normalized spellings with its entity id: once per glossary, not per article."""
+    return SpellingFinder(tuple((normalize(s).strip(), e.id) for e in entities for s in e.spellings))
 
 
 def find_mentions(blocks_norm: list[Normalized], entities) -> tuple[Mention, ...]:
     """Glossary names in the text, longest first where two overlap, as spans of the original text."""
-    spellings = entity_spellings(entities)
+    finder = entity_spellings(entities)
     mentions = []
     for index, norm in enumerate(blocks_norm):
-        found = sorted(((start, end, entity) for spelling, entity in spellings
-                        for start, end in spelling_hits(norm.text, spelling)), key=lambda h: (h[0], h[0] - h[1]))
         taken = 0
-        for start, end, entity in found:
+        for start, end, _, entity in sorted(finder.hits(norm.text), key=lambda h: (h[0], h[0] - h[1], h[2])):
             if start >= taken:
                 src_start, src_end = norm.source_span(start, end)
                 mentions.append(Mention(index, src_start, src_end, entity))
@@ -122,7 +210,6 @@ def find_mentions(blocks_norm: list[Normalized], entities) -> tuple[Mention, ...
 
 def named_entities(texts, entities) -> tuple[str, ...]:
     """The glossary entries that any of `texts` names, in glossary order."""
-    norms = [normalize(text) for text in texts if text]
-    named = {entity for spelling, entity in entity_spellings(entities)
-             if any(next(spelling_hits(norm, spelling), None) for norm in norms)}
+    finder = entity_spellings(entities)
+    named = {hit[3] for text in texts if text for hit in finder.hits(normalize(text))}
     return tuple(e.id for e in entities if e.id in named)

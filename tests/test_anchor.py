@@ -74,3 +74,21 @@ def test_glossary_names_are_found_in_any_spelling_and_with_proclitics():
     found = [(blocks[0].text[m.start:m.end], m.entity) for m in find_mentions(normalized_blocks(blocks), entities)]
     # the longest spelling wins; 'ب' is a proclitic; 'كيمياء' is another word
     assert found == [("كيم جونج أون", "kim"), ("بيونغ يانغ", "pyongyang")]
+
+
+def test_finding_all_spellings_at_once_equals_looking_for_each():
+    """SpellingFinder looks words up instead of searching for every glossary spelling in turn; on
+    texts made of spellings, proclitics, look-alike words, numerals inside words and stray marks it
+    must find exactly what the one-by-one search finds."""
+    import random
+
+    from generator.anchor import SpellingFinder, spelling_hits
+
+    spellings = ("کیم", "کیم جونگ اون", "پوتین", "بیونغ یانغ", "یانغ", "ولادیمیر پوتین", "2024 قمه", "-x", "a½b")
+    finder = SpellingFinder(tuple((s, n) for n, s in enumerate(spellings)))
+    pool = [*spellings, "و", "ب", "ل", "وب", "کیمیا", "پوتینی", "½", "①", "-", " ", " ", "، ", "x", "ab", "2024"]
+    rng = random.Random(1402)
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        expected = sorted((start, end, n, n) for n, s in enumerate(spellings) for start, end in spelling_hits(text, s))
+        assert sorted(finder.hits(text)) == expected, text

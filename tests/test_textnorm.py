@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.textnorm import normalize, normalize_mapped
+from generator.textnorm import normalize, normalize_mapped, normalize_segments
 
 VECTORS = json.loads((Path(__file__).parent / "text_vectors.json").read_text(encoding="utf-8"))["cases"]
 
@@ -44,7 +44,8 @@ def test_javascript_twin_passes_the_same_vectors():
 
 
 def test_fast_normalizer_equals_the_mapped_one():
-    """normalize() works on whole strings for speed; it must agree with the character-by-character rules."""
+    """normalize() works on whole strings and normalize_mapped() on runs, for speed; both must agree
+    with the rules applied segment by segment, text and source spans alike."""
     import random
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
@@ -55,3 +56,16 @@ def test_fast_normalizer_equals_the_mapped_one():
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
         assert normalize(text) == normalize_mapped(text).text, repr(text)
+        fast, slow = normalize_mapped(text), normalize_segments(text)
+        assert fast.text == slow.text, repr(text)
+        assert [fast.span_of(i) for i in range(len(fast.text))] == [slow.span_of(i) for i in range(len(slow.text))], repr(text)
+
+
+def test_one_pass_normalizing_tables_do_not_overlap():
+    """normalize() drops, folds and lower-cases in one translate pass; that equals three passes only
+    while no character is in two of the tables."""
+    from generator import textnorm
+
+    assert not textnorm._DROP.keys() & textnorm._LOWER.keys()
+    assert not textnorm._DROP.keys() & textnorm.FOLDS.keys()
+    assert not textnorm._LOWER.keys() & textnorm.FOLDS.keys()

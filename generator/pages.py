@@ -25,13 +25,17 @@ from generator.assets import site_assets
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
 from generator.render import (site_url, article_rows, event_passages, make_env, name_example, relative_root, render_page,
-                              search_strings, split_parts, template_failure)
+                              search_strings, sentences_naming, split_parts, template_failure)
 
 
 FEED_SIZE = 20
 """Entries in each Atom feed: the newest articles."""
 HOME_EVENTS = 3
 """The latest events of the timeline on the front page."""
+ENTITY_SENTENCES = 3
+"""Sentences naming an entity shown for each article on its page; a link leads to the rest. An entity
+page lists sentences, not whole paragraphs, so that the site grows with the articles and not with
+articles × the names in them."""
 SITEMAP_PATHS = 20_000
 """Pages per sitemap file: each is listed in both languages, well under the protocol's 50,000 URLs."""
 
@@ -90,7 +94,8 @@ class Facts:
     by_topic: dict[str, tuple]
     """topic → (listing, ((annotation, its quote), …)) of the passages tagged with it, in reading order"""
     by_entity: dict[str, tuple]
-    """entity → (listing, whether the note lists it, ((block, block text, spans of its mentions), …))"""
+    """entity → (listing, whether the note lists it, ((block, sentence, spans of its mentions), …) of the
+    first ENTITY_SENTENCES sentences naming it, the block of the next one or None, how many there are)"""
     mentions: Counter
     links: tuple[str, ...]
     """Slugs of the articles its page links to."""
@@ -106,9 +111,12 @@ def article_facts(article: Article) -> Facts:
     spans: dict[str, dict[int, list]] = {entity: {} for entity in article.entities}
     for m in sorted(article.mentions, key=lambda m: (m.block, m.start)):
         spans.setdefault(m.entity, {}).setdefault(m.block, []).append((m.start, m.end))
-    by_entity = {entity: (listing, entity in article.entities,
-                          tuple((b, article.blocks[b].text, tuple(s)) for b, s in blocks.items()))
-                 for entity, blocks in sorted(spans.items())}
+    by_entity = {}
+    for entity, blocks in sorted(spans.items()):
+        sentences = [(b, article.blocks[b].text[start:end], inside)
+                     for b, block_spans in blocks.items() for start, end, inside in sentences_naming(article.blocks[b].text, block_spans)]
+        by_entity[entity] = (listing, entity in article.entities, tuple(sentences[:ENTITY_SENTENCES]),
+                             sentences[ENTITY_SENTENCES][0] if len(sentences) > ENTITY_SENTENCES else None, len(sentences))
     links = set(article.related) | {split_passage(ref)[0] for a in article.annotations for ref in a.see}
     return Facts(listing, {t: (listing, tuple(v)) for t, v in by_topic.items()}, by_entity,
                  Counter(m.entity for m in article.mentions), tuple(sorted(links)))
@@ -179,6 +187,7 @@ class Planner:
         same_context = context == self.context
         if not same_context:
             self.context = context  # otherwise the old one stays, so page keys share its objects
+            env.globals["fragments"].clear()  # made with other templates, catalogs or settings (render.per_article)
         replaced = [p for p, (new, old) in enumerate(zip(site.articles, self.articles)) if new is not old]
         if same_context and len(site.articles) == len(self.articles) and all(
                 site.articles[p].slug == self.articles[p].slug for p in replaced):
@@ -299,7 +308,7 @@ class Planner:
         pages' keys hold just its id; an entity's facts show on every page."""
         kind, name = section
         entries = [(site.articles[p], self._entry(self.facts[p], section)) for p in self.members[section]]
-        self.counts[section] = sum(len(entry[-1]) for _, entry in entries)  # the passages end every entry
+        self.counts[section] = sum(entry[-1] if kind == "entity" else len(entry[-1]) for _, entry in entries)
         subject = site.topic(name) if kind == "topic" else site.entity(name)
         folder, template = ("topics", "topic.html") if kind == "topic" else ("entities", "entity.html")
         specs = []
@@ -360,8 +369,8 @@ def _group_values(kind: str, name: str, groups) -> dict:
     if kind == "topic":
         return {"groups": [(article, [annotation for annotation, _ in passages]) for article, (_, passages) in groups]}
     return {"entries": [(article, about, [(block, split_parts(text, 0, [Mention(block, s, e, name) for s, e in spans]))
-                                          for block, text, spans in passages])
-                        for article, (_, about, passages) in groups]}
+                                          for block, text, spans in passages], more_at, count - len(passages))
+                        for article, (_, about, passages, more_at, count) in groups]}
 
 
 def render_site(site: Site, base_path: str) -> dict[str, bytes]:

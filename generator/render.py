@@ -8,6 +8,7 @@ seed text is always escaped. Latin runs inside RTL text are wrapped in <bdi>.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import traceback
@@ -197,6 +198,24 @@ def mentions_filter(ctx, parts, mark: bool = False) -> Markup:
 
 
 @pass_context
+def per_article(ctx, macro, article: Article) -> Markup:
+    """A macro's HTML for an article, made once per language and page depth and kept while the
+    article, the templates and the catalogs are the same: an article's heading in a listing is the
+    same on every entity, topic and home page that shows it, and at thousands of articles remaking
+    it was most of rendering those pages. The cache is the environment's, emptied by the planner
+    whenever a template or a catalog changes (pages.Planner.plan)."""
+    page = ctx["page"]
+    key = (macro.name, page.lang, page.root, article.slug)
+    cache = ctx.environment.globals["fragments"]
+    found = cache.get(key)
+    if found is not None and found[0] is article:
+        return found[1]
+    html = macro(article)
+    cache[key] = (article, html)
+    return html
+
+
+@pass_context
 def ref_url_filter(ctx, ref: str) -> str:
     page = ctx["page"]
     return page.url(ref_path(ref, page.lang) or "")
@@ -233,6 +252,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter, mentions=mentions_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
+                       per_article=per_article, fragments={},
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env
 
@@ -267,6 +287,27 @@ def split_parts(text: str, offset: int, mentions) -> tuple[Part, ...]:
     if at < len(text) or not parts:
         parts.append(Part(text[at:]))
     return tuple(parts)
+
+
+SENTENCE_BREAK = re.compile(r"[.!?؟…]+[»”\"')\]]*(\s+)")
+"""Where a sentence ends in the articles' text: its final punctuation and closing quotes; the space
+after them belongs to neither sentence."""
+
+
+def sentences_naming(text: str, spans) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """The sentences of a block that hold the (start, end) spans, in order, each once:
+    (sentence start, sentence end, the spans inside it, relative to its start)."""
+    breaks = [(found.start(1), found.end()) for found in SENTENCE_BREAK.finditer(text)]
+    starts = [0] + [after for _, after in breaks]
+    ends = [end for end, _ in breaks] + [len(text.rstrip())]
+    sentences: dict[int, list] = {}
+    for start, end in spans:
+        first = starts[bisect.bisect_right(starts, start) - 1]
+        last = ends[min(bisect.bisect_left(ends, end), len(ends) - 1)]
+        sentence = sentences.setdefault(first, [last, []])
+        sentence[0] = max(sentence[0], last)
+        sentence[1].append((start - first, end - first))
+    return [(first, last, tuple(inside)) for first, (last, inside) in sorted(sentences.items())]
 
 
 def linked_mentions(article: Article) -> dict[int, list[Mention]]:

@@ -68,6 +68,29 @@ def test_topic_and_entity_pages_are_split_and_keep_the_summary_on_page_one(site)
     assert f'rel="prev" href="../../../../../fa/entities/{busiest.name}/"' in second
 
 
+def test_entity_pages_quote_the_sentences_that_name_it_and_count_the_rest(site):
+    """An entity page shows, per article, the first sentences naming it (each with the name marked),
+    and a link to the rest; what it shows and what it counts add up to the count in the index."""
+    digits = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+    index = read(site, "fa/entities/")
+    busiest = max((site / "fa/entities").iterdir(), key=lambda p: len(list(p.glob("page/*"))) if p.is_dir() else -1)
+    pages = [read(site, f"fa/entities/{busiest.name}/")] + [
+        read(site, f"fa/entities/{busiest.name}/page/{n}/") for n in range(2, len(list(busiest.glob("page/*"))) + 2)]
+    total = 0
+    for html in pages:
+        for group in html.split('<section class="group">')[1:]:
+            quotes = re.findall(r'<blockquote class="passage-quote"[^>]*><p>(.*?)</p>', group)
+            assert 1 <= len(quotes) <= 3
+            for quote in quotes:
+                assert '<mark class="name">' in quote
+                assert not re.search(r"[.!?؟]\s+\S", re.sub(r"<[^>]+>", "", quote)), quote  # one sentence
+            more = re.search(r'<p class="more"><a href="[./]*fa/articles/[^/]+/#p\d+">([۰-۹]+) ', group)
+            assert more is None or len(quotes) == 3  # the rest are linked only after the first three
+            total += len(quotes) + (int(more.group(1).translate(digits)) if more else 0)
+    listed = re.search(rf'href="[./]*fa/entities/{busiest.name}/">[^<]*</a>\s*<span class="count">\(([۰-۹]+)', index)
+    assert int(listed.group(1).translate(digits)) == total
+
+
 def test_every_link_and_fragment_of_the_paginated_site_resolves(project):
     _, broken = check(project)
     assert broken == []

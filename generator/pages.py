@@ -328,8 +328,8 @@ class Planner:
         latest_events = tuple(sorted(site.events, key=lambda e: e.start, reverse=True)[:HOME_EVENTS])
         specs = []
         for pager, articles in paginate(list(zip(site.articles, self.facts)), site.settings.per_page, ""):
-            key = (pager, len(site.articles), tuple(f.listing for _, f in articles),
-                   (tuple(topic_counts.items()), latest_events) if pager.number == 1 else ())
+            key = (pager, len(site.articles), tuple(f.listing for _, f in articles),  # page 1 leads each topic with its summary's first sentence
+                   (tuple(topic_counts.items()), latest_events, site.settings.topics) if pager.number == 1 else ())
             values = lambda pager=pager, articles=articles: {"pager": pager, "articles": [a for a, _ in articles],
                                                              "topic_counts": topic_counts, "latest_events": latest_events}
             specs += [self._spec("home.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
@@ -392,16 +392,21 @@ def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], e
         if old is not None and (old[0] is spec.key or old[0] == spec.key):
             pages[spec.file] = old
         else:
-            try:
-                html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
-            except Exception as exc:
-                raise template_failure(exc, spec.template, site.theme,
-                                       "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
-            pages[spec.file] = (spec.key, html.encode("utf-8"))
+            pages[spec.file] = (spec.key, render_spec(env, site, spec))
             if rendered is not None:
                 rendered.append(spec.file)
     progress.finish()
     return pages
+
+
+def render_spec(env: Environment, site: Site, spec: PageSpec) -> bytes:
+    """One planned page as UTF-8 HTML; a template that fails is named with the page and its note."""
+    try:
+        html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
+    except Exception as exc:
+        raise template_failure(exc, spec.template, site.theme,
+                               "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
+    return html.encode("utf-8")
 
 
 class Progress:

@@ -10,44 +10,27 @@ from __future__ import annotations
 
 import resource
 import tempfile
-import time
 from pathlib import Path
 
-STAGES = ("load, clean, anchor, assemble", "plan and render pages", "search index", "assets", "write site/")
+STAGES = {"load": "load, clean, anchor, assemble", "plan": "plan pages",
+          "render": "render and write pages, swap", "index": "  of which search index, assets"}
+"""Stage keys of BuildResult.stages, as the report names them. The search index is built by the main
+process while the workers render, so its time is part of the render stage's."""
 
 
-def build_stages(root: Path) -> dict:
-    """One clean build of the project at `root` into root/site, timed stage by stage (run by measure,
-    in its own process)."""
-    from generator.build import asset_files, base_path, load_site
-    from generator.index import SearchIndex
-    from generator.pages import render_site
-    from generator.write import write_site
+def build_stages(root: Path, jobs: int | None = None) -> dict:
+    """One clean build of the project at `root` into root/site, as `digest build` does it, with its
+    stage timings (run by measure, in its own process). Peak memory is the main process's and, as
+    forked workers share most of it, the largest worker's on top is an upper bound for the whole."""
+    from generator.build import build
 
-    seconds: dict[str, float] = {}
-    started = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal started
-        now = time.perf_counter()
-        seconds[stage] = round(now - started, 2)
-        started = now
-
-    site = load_site(root)
-    lap(STAGES[0])
-    files = render_site(site, base_path(site.settings.base_url))
-    pages = len(files)
-    lap(STAGES[1])
-    files.update({f"assets/{name}": data for name, data in SearchIndex().files(site).items()})
-    lap(STAGES[2])
-    files.update(asset_files(site))
-    lap(STAGES[3])
-    write_site(files, root / "site", root)
-    lap(STAGES[4])
-    return {"articles": len(site.articles), "pages": pages, "files": len(files),
-            "output_mib": round(sum(map(len, files.values())) / 2**20, 1), "seconds": seconds,
-            "total_s": round(sum(seconds.values()), 2),
-            "peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    result = build(root, root / "site", jobs=jobs)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    output = sum(path.stat().st_size for path in (root / "site").rglob("*") if path.is_file())
+    return {"articles": len(result.site.articles), "pages": result.pages, "files": result.files,
+            "output_mib": round(output / 2**20, 1), "seconds": result.stages, "total_s": round(result.seconds, 2),
+            "peak_mib": own, "worker_peak_mib": worker}
 
 
 def measure(root: Path, articles: int | None) -> dict:
@@ -62,9 +45,11 @@ def measure(root: Path, articles: int | None) -> dict:
 
 
 def report(figures: dict) -> str:
-    width = max(map(len, STAGES)) + 2
+    width = max(map(len, STAGES.values())) + 2
     lines = [f"clean build of {figures['articles']:,} articles: {figures['pages']:,} pages, {figures['files']:,} files, "
              f"{figures['output_mib']} MiB"]
-    lines += [f"  {stage:<{width}}{figures['seconds'][stage]:>9.2f} s" for stage in STAGES]
-    lines += [f"  {'total':<{width}}{figures['total_s']:>9.2f} s", f"  {'peak memory':<{width}}{figures['peak_mib']:>7} MiB"]
+    lines += [f"  {label:<{width}}{figures['seconds'][key]:>9.2f} s" for key, label in STAGES.items() if key in figures["seconds"]]
+    lines += [f"  {'total':<{width}}{figures['total_s']:>9.2f} s",
+              f"  {'peak memory, main process':<{width}}{figures['peak_mib']:>7} MiB",
+              f"  {'peak memory, largest worker':<{width}}{figures['worker_peak_mib']:>7} MiB"]
     return "\n".join(lines)

@@ -7,7 +7,7 @@ written; a failure anywhere leaves the previous site untouched.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -16,10 +16,11 @@ from generator.index import SearchIndex
 from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
-from generator.pages import render_site
-from generator.render import site_url
+from generator.pages import plan, render_site
+from generator.pool import render_into
+from generator.render import make_env, site_url
 from generator.assets import headers_file, site_assets
-from generator.write import check_output, check_owned, write_site
+from generator.write import check_output, check_owned, write_site, write_tree
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,9 @@ class BuildResult:
     seconds: float
     notes: tuple[str, ...] = ()
     """What the publisher should know: parts left out, and why."""
+    stages: dict = field(default_factory=dict)
+    """Seconds per stage: load, plan, render (pages rendered and written, the site swapped in) and
+    index (the search index and assets, built by this process while workers render)."""
 
 
 def publishing_notes(site: Site) -> tuple[str, ...]:
@@ -79,16 +83,43 @@ def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None 
     return files
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None, final: bool = False) -> BuildResult:
-    """The whole site, written to `out`; `final`: the process ends after this (see write_site)."""
+def build(root: Path, out: Path | None = None, base_url: str | None = None, final: bool = False,
+          jobs: int | None = None) -> BuildResult:
+    """The whole site, written to `out`; `final`: the process ends after this (see write_site).
+
+    Pages are rendered by `jobs` worker processes (one per core by default) straight into the new
+    site folder, while this process builds the search index (pool.py)."""
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def lap(stage: str, since: float) -> float:
+        now = time.perf_counter()
+        stages[stage] = round(now - since, 2)
+        return now
+
     out = out or root / "site"
     check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
     site = published_at(load_site(root), base_url)
-    files = site_files(site)
-    write_site(files, out, root, final=final)
-    pages = sum(name.endswith(".html") for name in files)
-    return BuildResult(site, pages, len(files), time.perf_counter() - started, publishing_notes(site))
+    now = lap("load", started)
+    env = make_env(site.theme)
+    specs = plan(site, base_path(site.settings.base_url), env)
+    now = lap("plan", now)
+    others: dict[str, bytes] = {}
+
+    def write(folder: Path, display: str) -> list[str]:
+        def meanwhile() -> None:
+            begun = time.perf_counter()
+            others.update(output_files(site, {}))
+            write_tree(others, folder, display)
+            lap("index", begun)
+
+        render_into(site, env, specs, folder, display, jobs, meanwhile)
+        return [spec.file for spec in specs] + list(others)
+
+    write_site(write, out, root, final=final)
+    lap("render", now)
+    pages = sum(spec.file.endswith(".html") for spec in specs)
+    return BuildResult(site, pages, len(specs) + len(others), time.perf_counter() - started, publishing_notes(site), stages)
 
 
 def check(root: Path) -> tuple[Site, list[str]]:

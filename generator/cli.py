@@ -28,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="write the site (default: site/)")
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     b.add_argument("--base-url", type=base_url, help="absolute URL or path the site is published at (overrides content/digest.toml)")
+    b.add_argument("--jobs", type=int, metavar="N", help="worker processes rendering pages (default: one per core)")
     check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild and reload on every save")
@@ -207,7 +208,7 @@ def run(args: argparse.Namespace, root: Path, whole_process: bool = False) -> in
     from generator.build import build
 
     out = args.out or root / "site"
-    result = build(root, out, args.base_url, final=whole_process)
+    result = build(root, out, args.base_url, final=whole_process, jobs=args.jobs)
     print(f"built {result.pages} pages ({result.files} files) in {result.seconds:.2f} s → {out}")
     for note in result.notes:
         print(note, file=sys.stderr)

@@ -129,9 +129,23 @@ def doc_flags(article: Article, topics: list[str]) -> int:
 
 def impact(freq: float, length: float, df: int, count: int) -> int:
     """BM25 of one term in one article, scaled to 1–255 by the largest score possible with `count` articles."""
-    norm = K1 * (1 - B + B * length / PIVOT_LENGTH)
-    idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-    ceiling = math.log(1 + (count - 0.5) / 1.5) * (K1 + 1)
+    return scaled_impact(freq, length_norm(length), idf(df, count), ceiling(count))
+
+
+def length_norm(length: float) -> float:
+    return K1 * (1 - B + B * length / PIVOT_LENGTH)
+
+
+def idf(df: int, count: int) -> float:
+    return math.log(1 + (count - df + 0.5) / (df + 0.5))
+
+
+def ceiling(count: int) -> float:
+    return math.log(1 + (count - 0.5) / 1.5) * (K1 + 1)
+
+
+def scaled_impact(freq: float, norm: float, idf: float, ceiling: float) -> int:
+    """impact() from its parts, which a whole build computes once per article, document frequency and site."""
     return max(1, min(255, round(255 * idf * freq * (K1 + 1) / (freq + norm) / ceiling)))
 
 
@@ -293,9 +307,13 @@ class SearchIndex:
             self.df.update(doc.tf.keys())
             self.words.update(doc.surfaces)
             self._put(f"d/{number}", _record(doc.article))
+        top, idfs, postings = ceiling(count), {}, self.postings
         for number, doc in enumerate(self.docs):
-            for term in doc.tf:
-                self.postings.setdefault(term, {})[number] = self._packed(term, number, count, bits)
+            norm = length_norm(doc.length)
+            for term, freq in doc.tf.items():
+                df = self.df[term]
+                weight = idfs.get(df) or idfs.setdefault(df, idf(df, count))
+                postings.setdefault(term, {})[number] = (scaled_impact(freq, norm, weight, top) << bits) | doc.flags
         for term in self.postings:
             self._file_under(self.shard_terms, term, True)
         for pair in self.words:

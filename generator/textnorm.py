@@ -281,15 +281,11 @@ STOP_WORDS = frozenset("""
 nor to miss one («آیا …», «هل …»). Not علی: Arabic «على» is one, but it is also the name Ali."""
 
 
-_WORD = re.compile(r"[^\W_]+")
-_DIGIT_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+_TOKENS = re.compile(r"[0-9]+|[^\W_0-9]+")
+"""Runs of letters and of digits in normalized text (۲۰۱۹م is 2019 and م); everything else separates words."""
 _REPEATS = re.compile(r"([\u0600-\u06ff])\1{2,}")
-"""Three or more of one Arabic-script letter are one (سلاممم); two may be meant (سلامم)."""
-
-
-def words(normalized: str) -> list[str]:
-    """Runs of letters and digits in normalized text; everything else separates words."""
-    return _WORD.findall(normalized)
+"""Three or more of one Arabic-script letter are one (سلاممم); two may be meant (سلامم). A run of one
+character lies within one word, so the whole text is done at once."""
 
 
 def search_words(text: str) -> list[str]:
@@ -297,7 +293,7 @@ def search_words(text: str) -> list[str]:
     text = text.replace("\u200c", " ").replace("ئو", "و")  # سئوال is سؤال (سوال), مسئول is مسول
     for ligature, spelled in EXPANSIONS.items():
         text = text.replace(ligature, spelled)
-    tokens = [_REPEATS.sub(r"\1", part) for token in words(normalize(text)) for part in _DIGIT_RUNS.findall(token)]
+    tokens = _TOKENS.findall(_REPEATS.sub(r"\1", normalize(text)))
     kept: list[str] = []
     for index, token in enumerate(tokens):
         if token in SEPARATE_SUFFIXES and kept and kept[-1][0] not in "0123456789":

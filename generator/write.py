@@ -21,6 +21,7 @@ import shutil
 import signal
 import stat
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.errors import OutputError, shown
@@ -273,8 +274,13 @@ def write_tree(files: dict[str, bytes], folder: Path, display: str) -> None:
             write_file(target, files[name], mode)
 
 
-def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = False, final: bool = False) -> None:
+def write_site(files: dict[str, bytes] | Callable[[Path, str], Iterable[str]], out: Path, root: Path, wait: bool = False,
+               final: bool = False) -> None:
     """Write the site into `out`, replacing a previous build's output in one step.
+
+    `files`: the site's files, or a function that writes them into the fresh folder it is given
+    (with the folder's name as errors should show it) and returns their names (`digest build`
+    streams its pages so).
 
     `final`: the process ends after this (`digest build`), so interrupts stay held from the swap
     until it exits; one that landed while the summary was printed or Python shut down would
@@ -295,8 +301,11 @@ def write_site(files: dict[str, bytes], out: Path, root: Path, wait: bool = Fals
             raise OutputError(shown(out.parent, root.resolve()), f"no new folder can be made here: {exc.strerror or exc}") from exc
         try:
             os.chmod(fresh, readable_mode(True))
-            write_tree({MARKER: marker_text(files)}, fresh, display)  # first: a leftover is known by it
-            write_tree(files, fresh, display)
+            write_tree({MARKER: marker_text(files if isinstance(files, dict) else ())}, fresh, display)  # first: a leftover is known by it
+            if isinstance(files, dict):
+                write_tree(files, fresh, display)
+            else:
+                replace_file(fresh / MARKER, marker_text(files(fresh, display)))
         except BaseException:
             remove_tree(fresh)
             raise

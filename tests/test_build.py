@@ -191,6 +191,8 @@ def test_build_benchmark_reports_every_stage_and_the_peak_memory():
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout)
     assert figures["articles"] == 20 and figures["pages"] > 2 * 20 and figures["peak_mib"] > 0
-    assert list(figures["seconds"]) == ["load, clean, anchor, assemble", "plan and render pages", "search index", "assets",
-                                        "write site/"]
-    assert abs(sum(figures["seconds"].values()) - figures["total_s"]) < 0.05
+    from generator.bench_build import STAGES
+
+    assert set(figures["seconds"]) == set(STAGES)  # load, plan, render (with the index built meanwhile), index
+    assert figures["seconds"]["render"] >= figures["seconds"]["index"]
+    assert abs(sum(figures["seconds"][stage] for stage in ("load", "plan", "render")) - figures["total_s"]) < 0.1

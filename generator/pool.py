@@ -1,0 +1,129 @@
+"""Rendering on every core: worker processes render the planned pages and write each straight into
+the new site folder, so no page travels back through a pipe or waits in memory.
+
+Workers are forked once the site is loaded and planned: they inherit the model, the plan and the
+Jinja environment as they are, and receive only the bounds of a slice of the plan. The parent
+meanwhile builds the search index. Every page is a pure function of its spec, so the files are
+the same whatever the number of workers (tests/test_pool.py compares them byte for byte).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from jinja2 import Environment
+
+from generator.errors import ContentErrors, OutputError
+from generator.model import Site
+from generator.pages import PageSpec, Progress, render_spec
+from generator.write import named_as, readable_mode, write_file
+
+CHUNK = 48
+"""Pages per task: enough to make a task's overhead small, few enough to share the work evenly."""
+SERIAL_BELOW = 400
+"""Fewer pages than this render in the process itself: forking would cost more than it saves."""
+
+_JOB: dict = {}
+"""What forked workers inherit: site, env, specs, folder, display."""
+
+
+def workers_wanted(jobs: int | None) -> int:
+    """The number of worker processes: `jobs` when given, else one per core this process may use."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Path, display: str,
+                jobs: int | None = None, meanwhile: Callable[[], None] = lambda: None) -> None:
+    """Render every spec into `folder` (a fresh one), calling `meanwhile` in this process while the
+    workers render; raises what a page or a write raised, as if it had happened here."""
+    workers = workers_wanted(jobs)
+    _JOB.update(site=site, env=env, specs=specs, folder=folder, display=display)
+    try:
+        if workers == 1 or len(specs) < SERIAL_BELOW:
+            meanwhile()
+            _raise(_render_slice((0, len(specs))))
+            return
+        progress = Progress(len(specs), "rendering pages")
+        slices = [(start, min(start + CHUNK, len(specs))) for start in range(0, len(specs), CHUNK)]
+        gc.freeze()  # the workers' collector then leaves the inherited objects (and their pages) alone
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+        try:
+            tasks = [pool.submit(_render_slice, bounds) for bounds in slices]
+            meanwhile()
+            done = 0
+            for task in as_completed(tasks):
+                result = task.result()
+                if result[0] != "ok":
+                    break
+                done += result[1]
+                progress.update(done)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # after a failure or Ctrl-C: no worker writes on
+            gc.unfreeze()
+        # of the slices that failed before the rest were called off, the first in the plan speaks
+        for task in tasks:
+            if task.done() and not task.cancelled():
+                _raise(task.result())
+        progress.finish()
+    finally:
+        _JOB.clear()
+
+
+def _worker_signals() -> None:
+    """Ctrl-C is the parent's to handle: it stops handing out work, and each worker ends after its
+    slice. SIGTERM (the parent's cli handler, inherited) ends a worker at once, as it would any process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _render_slice(bounds: tuple[int, int]) -> tuple:
+    """Render and write specs[start:stop]; the outcome as plain values, since exceptions of our own
+    do not survive the trip between processes."""
+    site, env, folder, display = _JOB["site"], _JOB["env"], _JOB["folder"], _JOB["display"]
+    start, stop = bounds
+    mode = readable_mode(False)
+    try:
+        for spec in _JOB["specs"][start:stop]:
+            html = render_spec(env, site, spec)
+            target = folder / spec.file
+            with named_as(display, spec.file):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_file(target, html, mode)
+    except ContentErrors as exc:
+        return ("content", exc.errors)
+    except OutputError as exc:
+        return ("output", exc.path, exc.message)
+    except Exception as exc:  # a bug: say which, with where it happened for --debug
+        return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+    return ("ok", stop - start)
+
+
+class WorkerFailure(Exception):
+    """An unforeseen error in a worker; `digest --debug` shows the worker's traceback as its cause."""
+
+
+class WorkerTraceback(Exception):
+    def __str__(self) -> str:
+        return "\n" + self.args[0]
+
+
+def _raise(result: tuple) -> None:
+    kind = result[0]
+    if kind == "content":
+        raise ContentErrors(result[1])
+    if kind == "output":
+        raise OutputError(result[1], result[2])
+    if kind == "bug":
+        raise WorkerFailure(result[1]) from WorkerTraceback(result[2])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale
+from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -249,6 +250,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.install_null_translations(newstyle=True)  # {% trans %} compiles to newstyle calls; render_page installs the catalogs
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter, mentions=mentions_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
@@ -404,8 +406,29 @@ def template_failure(exc: Exception, template: str, theme: Theme, rendering: str
                                        f"{type(exc).__name__}: {what}{where}")])
 
 
+@functools.lru_cache(maxsize=8)
+def interface_text(catalog: Translations) -> dict:
+    """The gettext functions templates call (`_`, and `gettext`/`ngettext` for {% trans %}), as
+    Jinja's i18n extension makes them in its newstyle (the text is a format string, its values
+    escaped), but called directly and each message looked up once: a page asks for dozens, and
+    Jinja's own way through context.call was a fifth of rendering an entity page."""
+    messages: dict[str, Markup] = {}
+
+    def gettext(_message: str, **variables) -> str:  # the underscores keep a template's values clear of the names
+        text = messages.get(_message)
+        if text is None:
+            text = messages[_message] = Markup(catalog.gettext(_message))
+        return text % variables
+
+    def ngettext(_singular: str, _plural: str, _count: int, **variables) -> str:
+        variables.setdefault("num", _count)
+        return Markup(catalog.ngettext(_singular, _plural, _count)) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
+
+
 def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
-    env.install_gettext_translations(translations(lang, env.globals["theme"].catalog(lang)), newstyle=True)
+    env.globals.update(interface_text(translations(lang, env.globals["theme"].catalog(lang))))
     page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(site.settings.base_url),
                 env.globals["asset_names"])
     return env.get_template(template).render(page=page, site=site, **values)

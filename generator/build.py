@@ -45,10 +45,11 @@ def publishing_notes(site: Site) -> tuple[str, ...]:
             "or pass --base-url",)
 
 
-def load_site(root: Path, cache: dict | None = None, changed: set[str] | None = None) -> Site:
+def load_site(root: Path, cache: dict | None = None, changed: set[str] | None = None, jobs: int | None = None) -> Site:
     """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors.
-    `cache` and `changed` let `digest serve` reuse articles and skip unchanged files (see load.scan)."""
-    return assemble(load(root, changed), cache)
+    `cache` and `changed` let `digest serve` reuse articles and skip unchanged files (see load.scan);
+    `jobs`: worker processes assembling articles (one per core by default)."""
+    return assemble(load(root, changed), cache, jobs)
 
 
 def base_path(base_url: str) -> str:
@@ -99,7 +100,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, fina
 
     out = out or root / "site"
     check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
-    site = published_at(load_site(root), base_url)
+    site = published_at(load_site(root, jobs=jobs), base_url)
     now = lap("load", started)
     env = make_env(site.theme)
     specs = plan(site, base_path(site.settings.base_url), env)

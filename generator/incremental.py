@@ -54,7 +54,8 @@ class Builder:
         gc.freeze()
 
     def _build(self, changed: set[str] | None) -> str:
-        site = load_site(self.root, self.articles, changed)
+        # the first build may fork workers; later ones run while serve's threads do, where forking is unsafe
+        site = load_site(self.root, self.articles, changed, jobs=None if self.files is None else 1)
         try:
             site = published_at(site, self.base_url)
             specs = self.planner.plan(site, base_path(site.settings.base_url), self.env)

@@ -31,7 +31,7 @@ SERIAL_BELOW = 400
 """Fewer pages than this render in the process itself: forking would cost more than it saves."""
 
 _JOB: dict = {}
-"""What forked workers inherit: site, env, specs, folder, display."""
+"""What forked workers inherit: site, env, specs, folder, display (render_into); function, state (forked_map)."""
 
 
 def workers_wanted(jobs: int | None) -> int:
@@ -108,6 +108,38 @@ def _render_slice(bounds: tuple[int, int]) -> tuple:
     except Exception as exc:  # a bug: say which, with where it happened for --debug
         return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
     return ("ok", stop - start)
+
+
+def forked_map(function: Callable, items: list, state: dict, jobs: int | None = None, serial_below: int = 64) -> list:
+    """[function(state, item) for item in items], on worker processes that inherit `state` as it is;
+    only the items go to them and the results come back (so both should be small next to `state`).
+    Unforeseen errors are raised as WorkerFailure."""
+    workers = workers_wanted(jobs)
+    if workers == 1 or len(items) < serial_below:
+        return [function(state, item) for item in items]
+    _JOB.update(function=function, state=state)
+    size = max(1, -(-len(items) // (workers * 8)))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
+    gc.freeze()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+    try:
+        results = list(pool.map(_map_chunk, chunks))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
+        _JOB.clear()
+    out = []
+    for result in results:
+        _raise(result)
+        out += result[1]
+    return out
+
+
+def _map_chunk(items: list) -> tuple:
+    try:
+        return ("ok", [_JOB["function"](_JOB["state"], item) for item in items])
+    except Exception as exc:
+        return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
 
 class WorkerFailure(Exception):

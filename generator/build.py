@@ -17,7 +17,7 @@ from generator.linkcheck import broken_links
 from generator.load import load
 from generator.model import Site
 from generator.pages import plan, render_site
-from generator.pool import render_into
+from generator.pool import frozen_objects, render_into
 from generator.render import make_env, site_url
 from generator.assets import headers_file, site_assets
 from generator.write import check_output, check_owned, write_site, write_tree
@@ -102,23 +102,24 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, fina
     check_owned(check_output(out, root), root)  # before any work: a refused --out is the first thing to hear
     site = published_at(load_site(root, jobs=jobs), base_url)
     now = lap("load", started)
-    env = make_env(site.theme)
-    specs = plan(site, base_path(site.settings.base_url), env)
-    now = lap("plan", now)
-    others: dict[str, bytes] = {}
+    with frozen_objects():
+        env = make_env(site.theme)
+        specs = plan(site, base_path(site.settings.base_url), env)
+        now = lap("plan", now)
+        others: dict[str, bytes] = {}
 
-    def write(folder: Path, display: str) -> list[str]:
-        def meanwhile() -> None:
-            begun = time.perf_counter()
-            others.update(output_files(site, {}))
-            write_tree(others, folder, display)
-            lap("index", begun)
+        def write(folder: Path, display: str) -> list[str]:
+            def meanwhile() -> None:
+                begun = time.perf_counter()
+                others.update(output_files(site, {}))
+                write_tree(others, folder, display)
+                lap("index", begun)
 
-        render_into(site, env, specs, folder, display, jobs, meanwhile)
-        return [spec.file for spec in specs] + list(others)
+            render_into(site, env, specs, folder, display, jobs, meanwhile)
+            return [spec.file for spec in specs] + list(others)
 
-    write_site(write, out, root, final=final)
-    lap("render", now)
+        write_site(write, out, root, final=final)
+        lap("render", now)
     pages = sum(spec.file.endswith(".html") for spec in specs)
     return BuildResult(site, pages, len(specs) + len(others), time.perf_counter() - started, publishing_notes(site), stages)
 

@@ -9,6 +9,7 @@ the same whatever the number of workers (tests/test_pool.py compares them byte f
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -34,6 +35,22 @@ _JOB: dict = {}
 """What forked workers inherit: site, env, specs, folder, display (render_into); function, state (forked_map)."""
 
 
+@contextlib.contextmanager
+def frozen_objects():
+    """Every object alive now out of the garbage collector's sight for the block (gc.freeze): the
+    loaded site lives until the build ends, and collections that walk millions of its objects
+    again and again cost more the bigger the site (forked workers, which would copy every page
+    of memory such a walk touches, most of all). Within a frozen block, freezing again keeps the
+    outer block's freeze."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
 def workers_wanted(jobs: int | None) -> int:
     """The number of worker processes: `jobs` when given, else one per core this process may use."""
     if jobs:
@@ -57,21 +74,20 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
             return
         progress = Progress(len(specs), "rendering pages")
         slices = [(start, min(start + CHUNK, len(specs))) for start in range(0, len(specs), CHUNK)]
-        gc.freeze()  # the workers' collector then leaves the inherited objects (and their pages) alone
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
-        try:
-            tasks = [pool.submit(_render_slice, bounds) for bounds in slices]
-            meanwhile()
-            done = 0
-            for task in as_completed(tasks):
-                result = task.result()
-                if result[0] != "ok":
-                    break
-                done += result[1]
-                progress.update(done)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)  # after a failure or Ctrl-C: no worker writes on
-            gc.unfreeze()
+        with frozen_objects():  # the workers' collector then leaves the inherited objects (and their pages) alone
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+            try:
+                tasks = [pool.submit(_render_slice, bounds) for bounds in slices]
+                meanwhile()
+                done = 0
+                for task in as_completed(tasks):
+                    result = task.result()
+                    if result[0] != "ok":
+                        break
+                    done += result[1]
+                    progress.update(done)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)  # after a failure or Ctrl-C: no worker writes on
         # of the slices that failed before the rest were called off, the first in the plan speaks
         for task in tasks:
             if task.done() and not task.cancelled():
@@ -120,14 +136,13 @@ def forked_map(function: Callable, items: list, state: dict, jobs: int | None = 
     _JOB.update(function=function, state=state)
     size = max(1, -(-len(items) // (workers * 8)))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
-    gc.freeze()
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
-    try:
-        results = list(pool.map(_map_chunk, chunks))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
-        _JOB.clear()
+    with frozen_objects():
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+        try:
+            results = list(pool.map(_map_chunk, chunks))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _JOB.clear()
     out = []
     for result in results:
         _raise(result)

@@ -17,32 +17,42 @@ from pathlib import Path
 from generator.build import asset_files, base_path, load_site, output_files, published_at
 from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
+from generator.pool import render_into
 from generator.render import make_env
 from generator.theme import Theme
 from generator.errors import shown
-from generator.write import (MARKER, OutputLock, check_output, marker_text, named_as, remove_empty_folders, replace_file,
-                             write_site)
+from generator.write import (MARKER, OutputLock, check_output, fingerprint, marker_text, named_as, remove_empty_folders,
+                             replace_file, write_site, write_tree)
 
 
 class Builder:
+    """Keeps, between builds, the fingerprint of every file it wrote and the key of every page,
+    not their bytes: at 10,000 articles the pages alone are over a gigabyte."""
+
     def __init__(self, root: Path, out: Path, base_url: str | None = None):
         self.root, self.out, self.base_url = root, out, base_url
         self.files: dict[str, bytes] | None = None
+        """file → fingerprint of what site/ holds"""
         self.articles: dict = {}
         self.pages: dict[str, tuple] = {}
+        """file → (page key, fingerprint)"""
         self.index = SearchIndex()
         self.planner = Planner()
         self.env = make_env(Theme.of(root))
         self.assets: set[str] = set()
+        self.builds = 0
 
     def build(self, changed: set[str] | None = None) -> str:
         """Rebuild what the edits touched. Returns a summary. `changed`: the absolute paths written
         since the last build, when a file watcher knows them; None looks at every file.
 
-        The site's objects then live until the next edit; freezing them moves them out of the
-        garbage collector's generations, so no later rebuild pays for walking millions of them
-        (see collect)."""
-        summary = self._build(changed)
+        The first build uses every core, like `digest build`; later ones run in this process, since
+        serve's threads are running by then and forking a threaded process is unsafe. The site's
+        objects then live until the next edit; freezing them moves them out of the garbage
+        collector's generations, so no later rebuild pays for walking millions of them (see collect)."""
+        jobs = None if self.builds == 0 else 1
+        self.builds += 1
+        summary = self._build(changed, jobs)
         gc.freeze()
         return summary
 
@@ -53,19 +63,18 @@ class Builder:
         gc.collect()
         gc.freeze()
 
-    def _build(self, changed: set[str] | None) -> str:
-        # the first build may fork workers; later ones run while serve's threads do, where forking is unsafe
-        site = load_site(self.root, self.articles, changed, jobs=None if self.files is None else 1)
+    def _build(self, changed: set[str] | None, jobs: int | None) -> str:
+        site = load_site(self.root, self.articles, changed, jobs)
         try:
             site = published_at(site, self.base_url)
             specs = self.planner.plan(site, base_path(site.settings.base_url), self.env)
         except BaseException:
             self.planner = Planner()  # it may be half updated
             raise
+        if self.files is None or not (self.out / MARKER).is_file():  # first build, or site/ deleted meanwhile
+            return self._write_all(site, specs, jobs)
         rendered: list[str] = []
         pages = render_plan(site, specs, self.pages, self.env, rendered)
-        if self.files is None or not (self.out / MARKER).is_file():  # first build, or site/ deleted meanwhile
-            return self._write_all(site, pages)
         try:
             changes = {f"assets/{name}": data for name, data in self.index.changes(site).items()}
         except BaseException:
@@ -76,6 +85,8 @@ class Builder:
         self.assets = set(assets)
         changes |= {name: pages[name][1] for name in rendered}
         changes |= dict.fromkeys(self.pages.keys() - pages.keys())
+        for name in rendered:
+            pages[name] = (pages[name][0], fingerprint(pages[name][1]))
         self.pages = pages
         try:
             written, removed = self.sync(changes)
@@ -85,24 +96,37 @@ class Builder:
         return (f"{len(rendered)} pages rendered, {len(written)} of {len(self.files)} files changed"
                 + (f", {len(removed)} removed" if removed else ""))
 
-    def _write_all(self, site, pages: dict[str, tuple]) -> str:
-        """The first build, or the one after a failed write: the whole site, swapped in at once."""
-        try:
-            files = output_files(site, {name: html for name, (_, html) in pages.items()}, self.index)
-        except BaseException:
-            self.index = SearchIndex()  # it may be half updated
-            raise
-        write_site(files, self.out, self.root, wait=True)
-        self.files, self.pages = files, pages
+    def _write_all(self, site, specs: list, jobs: int | None) -> str:
+        """The first build, or the one after a failed write: the whole site rendered on `jobs` workers
+        straight into a new folder (pool.py), swapped in at once."""
+        others: dict[str, bytes] = {}
+
+        def write(folder: Path, display: str) -> list[str]:
+            def meanwhile() -> None:
+                try:
+                    others.update(output_files(site, {}, self.index))
+                except BaseException:
+                    self.index = SearchIndex()  # it may be half updated
+                    raise
+                write_tree(others, folder, display)
+
+            prints = render_into(site, self.env, specs, folder, display, jobs, meanwhile, fingerprints=True)
+            self.pages = {spec.file: (spec.key, prints[spec.file]) for spec in specs}
+            return [spec.file for spec in specs] + list(others)
+
+        write_site(write, self.out, self.root, wait=True)
+        self.files = {name: value for name, (_, value) in self.pages.items()} | {
+            name: fingerprint(data) for name, data in others.items()}
         self.assets = set(asset_files(site))  # cached: the theme's files are read once
-        return f"{len(files)} files written"
+        return f"{len(self.files)} files written"
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
         """Apply changes (None: remove) to site/ and self.files, writing only files whose bytes differ;
         each file is replaced by rename, so no reader ever sees half of one. Folders left empty by a
         removal (an article's old URL after a slug change) go too."""
         out = check_output(self.out, self.root)
-        written = [name for name, data in changes.items() if data is not None and self.files.get(name) != data]
+        prints = {name: fingerprint(data) for name, data in changes.items() if data is not None}
+        written = [name for name, value in prints.items() if self.files.get(name) != value]
         removed = [name for name, data in changes.items() if data is None and name in self.files]
         listed_anew = bool(removed) or any(name not in self.files for name in written)
         with OutputLock(out, wait=True):
@@ -111,7 +135,7 @@ class Builder:
             for name in written:
                 with named_as(shown(out, self.root), name):
                     replace_file(out / name, changes[name])
-                self.files[name] = changes[name]
+                self.files[name] = prints[name]
             for name in removed:
                 (out / name).unlink(missing_ok=True)
                 del self.files[name]

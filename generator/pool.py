@@ -24,7 +24,7 @@ from jinja2 import Environment
 from generator.errors import ContentErrors, OutputError
 from generator.model import Site
 from generator.pages import PageSpec, Progress, render_spec
-from generator.write import named_as, readable_mode, write_file
+from generator.write import fingerprint, named_as, readable_mode, write_file
 
 CHUNK = 48
 """Pages per task: enough to make a task's overhead small, few enough to share the work evenly."""
@@ -62,16 +62,20 @@ def workers_wanted(jobs: int | None) -> int:
 
 
 def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Path, display: str,
-                jobs: int | None = None, meanwhile: Callable[[], None] = lambda: None) -> None:
+                jobs: int | None = None, meanwhile: Callable[[], None] = lambda: None,
+                fingerprints: bool = False) -> dict[str, bytes] | None:
     """Render every spec into `folder` (a fresh one), calling `meanwhile` in this process while the
-    workers render; raises what a page or a write raised, as if it had happened here."""
+    workers render; raises what a page or a write raised, as if it had happened here. With
+    `fingerprints`, returns each page's (write.fingerprint), which `digest serve` keeps."""
     workers = workers_wanted(jobs)
-    _JOB.update(site=site, env=env, specs=specs, folder=folder, display=display)
+    _JOB.update(site=site, env=env, specs=specs, folder=folder, display=display, fingerprints=fingerprints)
+    prints: dict[str, bytes] = {}
     try:
         if workers == 1 or len(specs) < SERIAL_BELOW:
             meanwhile()
-            _raise(_render_slice((0, len(specs))))
-            return
+            result = _render_slice((0, len(specs)))
+            _raise(result)
+            return dict(result[2]) if fingerprints else None
         progress = Progress(len(specs), "rendering pages")
         slices = [(start, min(start + CHUNK, len(specs))) for start in range(0, len(specs), CHUNK)]
         with frozen_objects():  # the workers' collector then leaves the inherited objects (and their pages) alone
@@ -85,6 +89,7 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
                     if result[0] != "ok":
                         break
                     done += result[1]
+                    prints.update(result[2])
                     progress.update(done)
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)  # after a failure or Ctrl-C: no worker writes on
@@ -93,6 +98,7 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
             if task.done() and not task.cancelled():
                 _raise(task.result())
         progress.finish()
+        return prints if fingerprints else None
     finally:
         _JOB.clear()
 
@@ -109,7 +115,7 @@ def _render_slice(bounds: tuple[int, int]) -> tuple:
     do not survive the trip between processes."""
     site, env, folder, display = _JOB["site"], _JOB["env"], _JOB["folder"], _JOB["display"]
     start, stop = bounds
-    mode = readable_mode(False)
+    mode, prints = readable_mode(False), []
     try:
         for spec in _JOB["specs"][start:stop]:
             html = render_spec(env, site, spec)
@@ -117,13 +123,15 @@ def _render_slice(bounds: tuple[int, int]) -> tuple:
             with named_as(display, spec.file):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_file(target, html, mode)
+            if _JOB["fingerprints"]:
+                prints.append((spec.file, fingerprint(html)))
     except ContentErrors as exc:
         return ("content", exc.errors)
     except OutputError as exc:
         return ("output", exc.path, exc.message)
     except Exception as exc:  # a bug: say which, with where it happened for --debug
         return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
-    return ("ok", stop - start)
+    return ("ok", stop - start, prints)
 
 
 def forked_map(function: Callable, items: list, state: dict, jobs: int | None = None, serial_below: int = 64) -> list:

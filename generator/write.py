@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import errno
 import fcntl
+import hashlib
 import os
 import posixpath
 import shutil
@@ -32,6 +33,11 @@ MARKER_HEAD = ("This folder was written by digest build, which replaces it whole
                "These are the files it wrote; one that is not listed keeps the next build from replacing the folder.\n\n")
 PROTECTED = (".git", "seeds", "content", "templates", "tests", "generator")
 """The project's own folders, besides the project itself: never output, inside output, or around it."""
+
+
+def fingerprint(data: bytes) -> bytes:
+    """What `digest serve` keeps of a file it wrote: enough to tell whether new bytes differ."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def marker_text(names) -> bytes:

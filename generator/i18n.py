@@ -44,12 +44,14 @@ HIJRI_MONTHS_FA = ("محرم", "صفر", "ربیع‌الاول", "ربیع‌ا
 """The Hijri months as Persian writes them (ذی‌القعده, not the Arabic ذو القعدة)."""
 
 
+@functools.lru_cache(maxsize=8192)  # a date is shown on every page listing its article
 def jalali(date: dt.date, lang: str = "fa") -> str:
     j = jdatetime.date.fromgregorian(date=date)
     months = jdatetime.date.j_months_fa if lang == "fa" else JALALI_MONTHS_AR
     return local_digits(f"{j.day} {months[j.month - 1]} {j.year}", lang)
 
 
+@functools.lru_cache(maxsize=8192)  # a date is shown on every page listing its article
 def hijri(date: dt.date, lang: str = "ar") -> str:
     """The Umm al-Qura date (hijridate), which the pages name as such."""
     h = Gregorian(date.year, date.month, date.day).to_hijri()
@@ -57,6 +59,7 @@ def hijri(date: dt.date, lang: str = "ar") -> str:
     return local_digits(f"{h.day} {month} {h.year}", lang)
 
 
+@functools.lru_cache(maxsize=8192)  # a date is shown on every page listing its article
 def gregorian(date: dt.date, lang: str) -> str:
     return local_digits(format_date(date, "d MMMM y", locale=lang), lang)
 

@@ -40,18 +40,19 @@ class Builder:
         self.planner = Planner()
         self.env = make_env(Theme.of(root))
         self.assets: set[str] = set()
-        self.builds = 0
+        self.forking = True
+        """Whether the next build may fork workers: only the first, and only before serve's threads run."""
 
     def build(self, changed: set[str] | None = None) -> str:
         """Rebuild what the edits touched. Returns a summary. `changed`: the absolute paths written
         since the last build, when a file watcher knows them; None looks at every file.
 
-        The first build uses every core, like `digest build`; later ones run in this process, since
-        serve's threads are running by then and forking a threaded process is unsafe. The site's
+        The first build uses every core, like `digest build` (unless `forking` was turned off); later
+        ones run in this process, since serve's threads are running by then and forking a threaded
+        process is unsafe. The site's
         objects then live until the next edit; freezing them moves them out of the garbage
         collector's generations, so no later rebuild pays for walking millions of them (see collect)."""
-        jobs = None if self.builds == 0 else 1
-        self.builds += 1
+        jobs, self.forking = (None if self.forking else 1), False
         summary = self._build(changed, jobs)
         gc.freeze()
         return summary

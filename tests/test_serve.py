@@ -130,6 +130,35 @@ def test_burst_of_edits_ends_identical_to_a_clean_build(server, tmp_path):
     assert "(19)" in (project / "site" / PAGE / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_site_of_the_last_build_is_served_at_once_while_the_first_build_runs(tmp_path):
+    """A large digest's first build takes minutes: serve shows what site/ holds at once, builds
+    behind it, and the pages then show the edits made since."""
+    project = copy_project(tmp_path / "project")
+    build(project, project / "site")
+    edit(project, HEADLINE, HEADLINE + " (بعد البناء)")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(project), "serve", "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/{PAGE}"
+    try:
+        seen = []
+        for _ in range(600):
+            try:
+                seen.append(urllib.request.urlopen(url, timeout=2).read().decode("utf-8"))
+            except OSError:
+                time.sleep(0.05)
+                continue
+            if "(بعد البناء)" in seen[-1]:
+                break
+            time.sleep(0.05)
+        assert "(بعد البناء)" not in seen[0]  # the earlier site, before the first build was done
+        assert "(بعد البناء)" in seen[-1]
+    finally:
+        output = stop(process)
+    assert "the site of the last build, while the first build runs" in output
+    assert "rebuilt in" in output and "error" not in output
+
+
 def test_foreign_host_is_refused(server):
     _, url, _ = server
     request = urllib.request.Request(url + "fa/", headers={"Host": "attacker.example"})

@@ -72,7 +72,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--peers", type=Path, required=True, help="the bin/ folder with hugo and python (pagefind)")
+    parser.add_argument("--peers", type=lambda p: Path(p).absolute(), required=True,  # the tools run in another folder
+                        help="the bin/ folder with hugo and python (pagefind)")
     args = parser.parse_args()
     if not Path("/usr/bin/time").exists():
         raise SystemExit("needs GNU time: apt-get install time")

@@ -49,7 +49,7 @@ def load_site(root: Path, cache: dict | None = None, changed: set[str] | None = 
     """Stages 1–4: read, clean, anchor and assemble; raises ContentErrors.
     `cache` and `changed` let `digest serve` reuse articles and skip unchanged files (see load.scan);
     `jobs`: worker processes assembling articles (one per core by default)."""
-    return assemble(load(root, changed), cache, jobs)
+    return assemble(load(root, changed, jobs), cache, jobs)
 
 
 def base_path(base_url: str) -> str:

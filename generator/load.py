@@ -20,6 +20,7 @@ from generator.textnorm import HIDDEN, normalize
 from generator.model import ANNOTATION_KINDS, BASE_URL, EVIDENCE, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.links import split_passage
+from generator.pool import forked_map
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 check_not_reserved, decode, inside_project, read_bytes, read_text, read_toml)
 
@@ -358,38 +359,53 @@ _VALID: dict[str, tuple] = {}
 """path → (size and mtime, topics, entity ids, Note) of notes that validated cleanly: reused while all three hold."""
 
 
-def _validated_note(folder: Path, name: str, stamp: tuple, topics: frozenset, entities: frozenset,
-                    errors: ErrorList) -> Note | None:
-    key = f"{folder}/{name}"
-    cached = _VALID.get(key)
-    if cached and cached[0] == stamp and cached[1] == topics and cached[2] == entities:
-        return cached[3]
-    before = len(errors.items)
-    note = load_note(folder / name, topics, entities, errors)
-    if note is not None and len(errors.items) == before:
-        _VALID[key] = (stamp, topics, entities, note)
-    return note
+def _validate(state: tuple, name: str) -> tuple[Note | None, list]:
+    """One note read and validated, with the errors found in it (run by forked_map)."""
+    folder, topics, entities, root = state
+    errors = ErrorList(root)
+    return load_note(folder / name, topics, entities, errors), errors.items
+
+
+def _validated_notes(folder: Path, listed: list[tuple[str, tuple]], topics: frozenset, entities: frozenset,
+                     errors: ErrorList, jobs: int | None) -> dict[str, Note | None]:
+    """name → Note (None if invalid) of the listed notes: from _VALID while the file, the topics and the
+    entity ids are the same, the others read on every core (pool.forked_map) when there are many."""
+    found: dict[str, Note | None] = {}
+    todo = []
+    for name, stamp in listed:
+        cached = _VALID.get(f"{folder}/{name}")
+        if cached and cached[0] == stamp and cached[1] == topics and cached[2] == entities:
+            found[name] = cached[3]
+        else:
+            todo.append((name, stamp))
+    results = forked_map(_validate, [name for name, _ in todo], (folder, topics, entities, errors.root), jobs)
+    for (name, stamp), (note, problems) in zip(todo, results):
+        errors.items += problems
+        if note is not None and not problems:
+            _VALID[f"{folder}/{name}"] = (stamp, topics, entities, note)
+        found[name] = note
+    return {name: found[name] for name, _ in listed}  # in the folder's order, as errors name the first of two
 
 
 def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, entities: frozenset | None,
-               errors: ErrorList, changed: set[str] | None = None) -> dict[str, Note]:
+               errors: ErrorList, changed: set[str] | None = None, jobs: int | None = None) -> dict[str, Note]:
     """Every note, validated. `present`: stems of all seed files, including those that could not be
     read (their own error is reported; their notes wait). `entities` None: the glossary could not be
     read, so entity ids are not checked (each would be a false error)."""
     folder = root / "content" / "notes"
-    notes, failed = {}, False
+    notes, failed, listed = {}, False, []
     for name, stamp in scan(folder, ".toml", errors, changed):
         stem = name.removesuffix(".toml")
         if stem not in present:
             errors.add(folder / name, 0, f"has no seed: expected seeds/{stem}.txt (a note is named after its seed file)")
             failed = True
-            continue
-        if stem not in seeds:
+        elif stem not in seeds:
             failed = True  # its seed could not be read: that error comes first
-            continue
-        note = _validated_note(folder, name, stamp, topics, entities, errors)
+        else:
+            listed.append((name, stamp))
+    for name, note in _validated_notes(folder, listed, topics, entities, errors, jobs).items():
         if note is not None:
-            notes[stem] = note
+            notes[name.removesuffix(".toml")] = note
         failed |= note is None
     for stem in present:
         if stem not in notes and not (folder / f"{stem}.toml").exists():
@@ -413,8 +429,9 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
     return notes
 
 
-def load(root: Path, changed: set[str] | None = None) -> Content:
-    """Read everything; raise ContentErrors listing every problem found. `changed`: see scan."""
+def load(root: Path, changed: set[str] | None = None, jobs: int | None = None) -> Content:
+    """Read everything; raise ContentErrors listing every problem found. `changed`: see scan; `jobs`:
+    worker processes validating notes (one per core by default)."""
     errors = ErrorList(root)
     for folder in (root / "seeds", root / "content", root / "content" / "notes", root / "content" / "topics"):
         inside_project(folder, errors)  # a folder linked from elsewhere is refused before anything in it is read
@@ -427,7 +444,7 @@ def load(root: Path, changed: set[str] | None = None) -> Content:
         errors.raise_if_any()
     settings = load_topic_summaries(root, settings, usable, errors, docs)
     topic_ids = frozenset(t.id for t in settings.topics) if usable else None
-    notes = load_notes(root, seeds, present, topic_ids, entity_ids, errors, changed)
+    notes = load_notes(root, seeds, present, topic_ids, entity_ids, errors, changed, jobs)
     if not os.path.lexists(root / "content" / "glossary.toml"):
         named = next((n for n in notes.values() if n.entities), None)
         if named:

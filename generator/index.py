@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -48,7 +49,9 @@ from generator.i18n import gregorian, hijri, jalali
 from generator.model import Article, Site
 from generator.textnorm import search_words, term_of, terms
 
-FIELD_WEIGHTS = {"title": 3.0, "annotations": 2.0, "summary": 2.0, "body": 1.0, "date": 1.0}
+FIELD_WEIGHTS = {"title": 3, "annotations": 2, "summary": 2, "body": 1, "date": 1}
+"""Whole numbers: a term's weighted frequency is then an int, and Python shares the small ones
+rather than keeping a float object per term and article (hundreds of MB at 10,000 articles)."""
 LEVANTINE_MONTHS = ("كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين الأول",
                     "تشرين الثاني", "كانون الأول")
 """The Gregorian months as Syria, Lebanon, Jordan and Iraq name them (Arabic text writes «حزيران/يونيو»)."""
@@ -154,9 +157,9 @@ class Doc:
     """What the index holds of one article."""
 
     article: Article
-    tf: dict[str, float]
+    tf: dict[str, int]
     """Weighted frequency of each term over the fields."""
-    length: float
+    length: int
     surfaces: frozenset[tuple[str, str]]
     """(word, term) pairs for prefix matching (make_doc)."""
     flags: int
@@ -175,7 +178,7 @@ def make_doc(article: Article, topics: list[str]) -> Doc:
     term does not start with the word, so that a reader typing the word's beginning still reaches
     the term (الکرم… → کرملین, کشوره… → کشور)."""
     tf: Counter = Counter()
-    length = 0.0
+    length = 0
     surfaces = set()
     entities = entity_terms(article)
     for field, texts in article_texts(article).items():
@@ -185,7 +188,7 @@ def make_doc(article: Article, topics: list[str]) -> Doc:
                 term = term_of(word, lang)
                 field_terms.append(term)
                 if not term.startswith(word):
-                    surfaces.add((word, term))
+                    surfaces.add((sys.intern(word), term))  # one copy of a word for every article that has it
         field_terms += entities.get(field, [])
         weight = FIELD_WEIGHTS[field]
         for term in field_terms:
@@ -308,12 +311,15 @@ class SearchIndex:
             self.words.update(doc.surfaces)
             self._put(f"d/{number}", _record(doc.article))
         top, idfs, postings = ceiling(count), {}, self.postings
+        values: dict[int, int] = {}
+        """Each packed posting value once: there are at most 255 × 2^bits of them, and millions of postings."""
         for number, doc in enumerate(self.docs):
             norm = length_norm(doc.length)
             for term, freq in doc.tf.items():
                 df = self.df[term]
                 weight = idfs.get(df) or idfs.setdefault(df, idf(df, count))
-                postings.setdefault(term, {})[number] = (scaled_impact(freq, norm, weight, top) << bits) | doc.flags
+                value = (scaled_impact(freq, norm, weight, top) << bits) | doc.flags
+                postings.setdefault(term, {})[number] = values.setdefault(value, value)
         for term in self.postings:
             self._file_under(self.shard_terms, term, True)
         for pair in self.words:

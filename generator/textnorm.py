@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -376,7 +377,7 @@ ARABIC_MARK = "^"
 def term_of(word: str, lang: str | None = None) -> str:
     """The index term of a search word in text of `lang` ("ar": stem_arabic and the mark; Persian,
     Latin or unknown: stem)."""
-    return stem_arabic(word) + ARABIC_MARK if lang == "ar" else stem(word)
+    return sys.intern(stem_arabic(word) + ARABIC_MARK) if lang == "ar" else stem(word)  # one copy per term, not per use
 
 
 def terms(text: str, lang: str | None = None) -> list[str]:

@@ -10,6 +10,8 @@ the same whatever the number of workers (tests/test_pool.py compares them byte f
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -79,7 +81,7 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
         progress = Progress(len(specs), "rendering pages")
         slices = [(start, min(start + CHUNK, len(specs))) for start in range(0, len(specs), CHUNK)]
         with frozen_objects():  # the workers' collector then leaves the inherited objects (and their pages) alone
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals, initargs=(os.getpid(),))
             try:
                 tasks = [pool.submit(_render_slice, bounds) for bounds in slices]
                 meanwhile()
@@ -103,11 +105,29 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
         _JOB.clear()
 
 
-def _worker_signals() -> None:
+def _worker_signals(parent: int) -> None:
     """Ctrl-C is the parent's to handle: it stops handing out work, and each worker ends after its
-    slice. SIGTERM (the parent's cli handler, inherited) ends a worker at once, as it would any process."""
+    slice. SIGTERM (the parent's cli handler, inherited) ends a worker at once, as it would any process.
+    A parent killed outright (SIGKILL) takes its workers with it (Linux's parent-death signal): an
+    orphan would go on writing into the folder the next build removes as a leftover."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that took hold
+        os._exit(1)
+
+
+def _prctl():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+_PRCTL = _prctl()
+_PR_SET_PDEATHSIG = 1
 
 
 def _render_slice(bounds: tuple[int, int]) -> tuple:
@@ -145,7 +165,7 @@ def forked_map(function: Callable, items: list, state: dict, jobs: int | None = 
     size = max(1, -(-len(items) // (workers * 8)))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     with frozen_objects():
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals, initargs=(os.getpid(),))
         try:
             results = list(pool.map(_map_chunk, chunks))
         finally:

@@ -3,8 +3,10 @@ worker reported as if they had happened in the build itself."""
 
 import filecmp
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,42 @@ def test_a_template_failing_in_a_worker_is_one_error_and_the_site_is_kept(projec
     assert last == "1 error; nothing was written."
     assert {name: (out / name).read_bytes() for name in tree(out) if (out / name).is_file()} == before
     assert [p.name for p in out.parent.iterdir()] == ["site"]  # no half-written folder beside it
+
+
+def processes_naming(text: str) -> list[int]:
+    """Live processes whose command line mentions `text` (here: one test's own output folder)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["Ctrl-C", "SIGKILL"])
+def test_a_build_stopped_while_workers_render_keeps_the_old_site_and_leaves_no_worker(project, tmp_path, sig):
+    from tests.test_build import tree_digest
+    from tests.test_faults import INTERRUPTED, default_sigint
+
+    out = tmp_path / "site"
+    build(project, out, jobs=2)
+    before = tree_digest(out)
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--jobs", "2", "--out", str(out)], cwd=project,
+                               stderr=subprocess.PIPE, text=True, preexec_fn=default_sigint)
+    deadline = time.monotonic() + 120
+    while not any((p / "fa" / "articles").is_dir() for p in tmp_path.glob(".site-new-*")):  # workers are writing
+        assert process.poll() is None and time.monotonic() < deadline, "the build ended before it could be stopped"
+        time.sleep(0.01)
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert process.returncode == 130 and "Traceback" not in err and err.splitlines()[-1] == INTERRUPTED, err
+    else:
+        assert process.returncode == -signal.SIGKILL
+    time.sleep(0.5)
+    assert processes_naming(str(out)) == []  # no worker outlived the build
+    assert tree_digest(out) == before
+    build(project, out, jobs=2)  # the next build clears what this one left
+    assert [p.name for p in tmp_path.iterdir()] == ["site"] and tree_digest(out) == before

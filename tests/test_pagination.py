@@ -92,6 +92,18 @@ def test_entity_pages_quote_the_sentences_that_name_it_and_count_the_rest(site):
     assert int(listed.group(1).translate(digits)) == total
 
 
+def test_a_sentence_ends_at_its_stop_and_closing_quote_and_holds_every_name_in_it():
+    from generator.render import sentences_naming
+
+    text = "کیم آمد. پوتین رفت و کیم ماند؟ «پوتین گفت.» سپس… دیگر کیم "
+    spans = [(text.index(name, at), text.index(name, at) + len(name))
+             for name, at in (("کیم", 0), ("پوتین", 0), ("کیم", 10), ("پوتین", 25), ("کیم", 48))]
+    found = [(text[start:end], [text[start + a:start + b] for a, b in inside])
+             for start, end, inside in sentences_naming(text, spans)]
+    assert found == [("کیم آمد.", ["کیم"]), ("پوتین رفت و کیم ماند؟", ["پوتین", "کیم"]),
+                     ("«پوتین گفت.»", ["پوتین"]), ("دیگر کیم", ["کیم"])]
+
+
 def test_every_link_and_fragment_of_the_paginated_site_resolves(project):
     _, broken = check(project)
     assert broken == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from generator import urls
 from generator.errors import ErrorList
 from generator.memo import ByIdentity
 from generator.tomlfile import TomlDoc
@@ -37,10 +38,10 @@ def ref_path(ref: str, lang: str) -> str | None:
     if not found:
         return None
     if found["entity"]:
-        return f"{lang}/entities/{found['entity']}/"
+        return urls.entity(lang, found["entity"])
     if found["slug"] is None:
-        return f"{lang}/timeline/" + (f"#{found['event']}" if found["event"] else "")
-    return f"{lang}/articles/{found['slug']}/" + (f"#{found['anchor']}" if found["anchor"] else "")
+        return urls.timeline(lang, found["event"] or "")
+    return urls.article(lang, found["slug"], found["anchor"] or "")
 
 
 def split_passage(ref: str) -> tuple[str, str] | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
+from generator import urls
 from generator.assets import site_assets
 from generator.links import split_passage
 from generator.model import LANGS, Article, Mention, Site
@@ -209,14 +210,14 @@ class Planner:
         latest = [(a, f.listing) for a, f in zip(site.articles[:FEED_SIZE], self.facts)]
         specs = []
         for lang in LANGS:
-            specs.append(self._spec("feed.xml", lang, f"{lang}/", file=f"{lang}/feed.xml", key=(tuple(l for _, l in latest),),
+            specs.append(self._spec("feed.xml", lang, urls.home(lang), file=urls.feed(lang), key=(tuple(l for _, l in latest),),
                                     values=lambda: {"entries": [a for a, _ in latest], "topic": None}))
             for topic in site.settings.topics:
                 members = [site.articles[p] for p in self.members[("topic", topic.id)][:FEED_SIZE]]
                 key = (topic.id, tuple(self._listing(a.slug) for a in members))
-                specs.append(self._spec("feed.xml", lang, f"{lang}/topics/{topic.id}/", file=f"{lang}/topics/{topic.id}/feed.xml",
+                specs.append(self._spec("feed.xml", lang, urls.topic(lang, topic.id), file=urls.feed(lang, topic.id),
                                         key=key, values=lambda members=members, topic=topic: {"entries": members, "topic": topic}))
-            specs.append(self._spec("manifest.webmanifest", lang, f"{lang}/", file=f"{lang}/manifest.webmanifest"))
+            specs.append(self._spec("manifest.webmanifest", lang, urls.home(lang), file=urls.manifest(lang)))
         listed = [spec.path for spec in pages if spec.template != "404.html" and spec.lang == "fa" or spec.path == ""]
         parts = [tuple(listed[n:n + SITEMAP_PATHS]) for n in range(0, len(listed), SITEMAP_PATHS)]
         if len(parts) == 1:
@@ -299,7 +300,7 @@ class Planner:
 
     def _article_pages(self, site: Site, article: Article, facts: Facts) -> tuple[PageSpec, ...]:
         key = (article, tuple(self._listing(slug) for slug in facts.links))
-        return tuple(self._spec("article.html", lang, f"{lang}/articles/{article.slug}/", key=key,
+        return tuple(self._spec("article.html", lang, urls.article(lang, article.slug), key=key,
                                 values=lambda: {"article": article, "rows": article_rows(article)},
                                 source=f"content/notes/{article.seed}.toml") for lang in LANGS)
 
@@ -310,9 +311,9 @@ class Planner:
         entries = [(site.articles[p], self._entry(self.facts[p], section)) for p in self.members[section]]
         self.counts[section] = sum(entry[-1] if kind == "entity" else len(entry[-1]) for _, entry in entries)
         subject = site.topic(name) if kind == "topic" else site.entity(name)
-        folder, template = ("topics", "topic.html") if kind == "topic" else ("entities", "entity.html")
+        template = "topic.html" if kind == "topic" else "entity.html"
         specs = []
-        for pager, groups in paginate(entries, site.settings.per_page, f"{folder}/{name}/"):
+        for pager, groups in paginate(entries, site.settings.per_page, urls.listing_base(kind, name)):
             shown = subject if kind == "entity" or pager.number == 1 else name
             key = (shown, pager, tuple(entry for _, entry in groups))
             values = lambda pager=pager, groups=groups: {kind: subject, "pager": pager, **_group_values(kind, name, groups)}
@@ -347,14 +348,14 @@ class Planner:
             specs.append(self._spec("404.html", lang, f"{lang}/404.html", key=(base_path,), file=f"{lang}/404.html",
                                     root=base_path))
             if site.entities:
-                specs.append(self._spec("entities.html", lang, f"{lang}/entities/", key=(site.entities, tuple(passage_counts.items())),
+                specs.append(self._spec("entities.html", lang, urls.entities(lang), key=(site.entities, tuple(passage_counts.items())),
                                         values=lambda: {"counts": passage_counts}))
-            specs.append(self._spec("search.html", lang, f"{lang}/search/", key=(example,),
+            specs.append(self._spec("search.html", lang, urls.search(lang), key=(example,),
                                     values=lambda lang=lang: {"search_strings": search_strings(lang, site.theme), "name_example": example}))
             if site.events:
                 passages = {e.id: event_passages(site, e) for e in site.events}
                 key = (site.events, tuple((e, tuple((self._listing(a.slug), x) for a, x in p)) for e, p in passages.items()))
-                specs.append(self._spec("timeline.html", lang, f"{lang}/timeline/", key=key,
+                specs.append(self._spec("timeline.html", lang, urls.timeline(lang), key=key,
                                         values=lambda passages=passages: {"passages": passages}))
         self.sections[("singles", "")] = specs
 

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from generator import urls
 from generator.errors import ContentError, ContentErrors
 from generator.i18n import collation_key, dates, gregorian, hijri, jalali, local_digits, translations
 from generator.links import EXTERNAL, ref_path, split_passage
@@ -115,6 +116,11 @@ class Page:
     def url(self, path: str) -> str:
         return self.root + path
 
+    def link(self, kind: str, *args: str) -> str:
+        """Where a page of the site is, from this page, in this page's language: link('article', slug,
+        'p3'), link('topic', topic_id), link('home')… (the functions of urls.py)."""
+        return self.root + getattr(urls, kind)(self.lang, *args)
+
     def asset(self, name: str) -> str:
         """Where an asset of the theme is, from this page: assets/v/site.3fa9c1d2e4.css."""
         return self.url(self.asset_path(name))
@@ -192,7 +198,7 @@ def mentions_filter(ctx, parts, mark: bool = False) -> Markup:
         if part.entity and mark:
             html.append(Markup('<mark class="name">%s</mark>') % text)
         elif part.entity:
-            html.append(Markup('<a class="mention" href="%s">%s</a>') % (page.url(f"{page.lang}/entities/{part.entity}/"), text))
+            html.append(Markup('<a class="mention" href="%s">%s</a>') % (page.link("entity", part.entity), text))
         else:
             html.append(text)
     return Markup("").join(html)
@@ -254,7 +260,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter, mentions=mentions_filter)
     env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
-                       per_article=per_article, fragments={},
+                       per_article=per_article, fragments={}, urls=urls,
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env
 

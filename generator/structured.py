@@ -7,6 +7,7 @@ Written only when the site has an absolute address: these URLs must be absolute.
 
 from __future__ import annotations
 
+from generator import urls
 
 
 def news_article(page, site, article, description: str) -> dict:
@@ -30,7 +31,7 @@ def news_article(page, site, article, description: str) -> dict:
         "sourceOrganization": outlet,
         "publisher": {"@type": "Organization", "name": site.settings.title.get(page.lang),
                       "logo": {"@type": "ImageObject", "url": logo}},
-        "about": [{"@type": "Thing", "name": site.entity(e).name.get(page.lang), "url": page.absolute(f"{page.lang}/entities/{e}/")}
+        "about": [{"@type": "Thing", "name": site.entity(e).name.get(page.lang), "url": page.absolute(urls.entity(page.lang, e))}
                   for e in article.entities],
     }
     if article.source.url:
@@ -44,10 +45,10 @@ def website(page, site) -> dict:
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": site.settings.title.get(page.lang),
-        "url": page.absolute(f"{page.lang}/"),
+        "url": page.absolute(urls.home(page.lang)),
         "inLanguage": page.lang,
         "potentialAction": {"@type": "SearchAction",
-                            "target": {"@type": "EntryPoint", "urlTemplate": page.absolute(f"{page.lang}/search/") + "?q={search_term_string}"},
+                            "target": {"@type": "EntryPoint", "urlTemplate": page.absolute(urls.search(page.lang)) + "?q={search_term_string}"},
                             "query-input": "required name=search_term_string"},
     }
 

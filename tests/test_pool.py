@@ -103,3 +103,36 @@ def test_a_build_stopped_while_workers_render_keeps_the_old_site_and_leaves_no_w
     assert tree_digest(out) == before
     build(project, out, jobs=2)  # the next build clears what this one left
     assert [p.name for p in tmp_path.iterdir()] == ["site"] and tree_digest(out) == before
+
+
+def test_errors_found_by_workers_are_the_errors_one_process_finds(project, tmp_path):
+    """Notes are validated and articles assembled on workers when there are many. A note that is not
+    TOML and one with an unknown topic (found while loading), or a quote the seed does not have
+    (found while assembling), are reported exactly as one process reports them, and nothing is
+    written."""
+    def broken(name: str, edits: dict[int, tuple[str, str]]) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(project, folder, ignore=shutil.ignore_patterns("site"))
+        notes = sorted((folder / "content" / "notes").glob("*.toml"))
+        for number, (old, new) in edits.items():
+            text = notes[number].read_text(encoding="utf-8")
+            assert old in text
+            notes[number].write_text(text.replace(old, new, 1), encoding="utf-8")
+        return folder
+
+    cases = [(broken("loading", {3: ('slug = "', "slug = "), 70: ('topics = ["', 'topics = ["no-such-topic", "')}),
+              ["00003_synthetic.toml:1: is not valid TOML", "00070_synthetic.toml:3: unknown topic 'no-such-topic'"]),
+             (broken("assembling", {120: ('exact = "', 'exact = "نه در متن ')}),
+              ["00120_synthetic.toml:"])]
+    for folder, starts in cases:
+        reports = []
+        for jobs in ("1", "2"):
+            result = subprocess.run([sys.executable, "-m", "generator", "build", "--jobs", jobs], cwd=folder,
+                                    capture_output=True, text=True, timeout=300)
+            assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+            reports.append(result.stderr)
+        assert reports[0] == reports[1]
+        lines = reports[0].splitlines()
+        assert len(lines) == len(starts) + 1 and lines[-1].endswith("; nothing was written.")
+        assert all(line.startswith("content/notes/" + start) for line, start in zip(lines, starts)), lines
+        assert not (folder / "site").exists()

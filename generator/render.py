@@ -30,11 +30,14 @@ from generator.structured import breadcrumbs, news_article, website
 from generator.theme import Theme
 from generator.model import LANGS, Annotation, Article, Event, Mention, Site
 
+LATIN_LETTER = re.compile(r"[A-Za-z]")
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9.'&\-]*(?:[ \u00a0][A-Za-z0-9][A-Za-z0-9.'&\-]*)*")
 
 
 def isolate(text: str) -> Markup:
     """Escape text and wrap each Latin run in <bdi>, so it cannot reorder the RTL line around it."""
+    if not LATIN_LETTER.search(text):  # most text of the digest: nothing to wrap
+        return escape(text)
     out, last = [], 0
     for found in LATIN_RUN.finditer(text):
         out.append(escape(text[last:found.start()]))

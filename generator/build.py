@@ -7,6 +7,7 @@ written; a failure anywhere leaves the previous site untouched.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
@@ -71,17 +72,35 @@ def published_at(site: Site, base_url: str | None) -> Site:
 def site_files(site: Site, base_url: str | None = None) -> dict[str, bytes]:
     """Stages 5–6: every file of the site, in memory: pages, assets, search index."""
     site = published_at(site, base_url)
-    return output_files(site, render_site(site, base_path(site.settings.base_url)))
+    return render_site(site, base_path(site.settings.base_url)) | other_files(site)
 
 
-def output_files(site: Site, pages: dict[str, bytes], index: SearchIndex | None = None) -> dict[str, bytes]:
-    """Rendered pages with the assets and the search index: what goes into site/.
+def other_files(site: Site, index: SearchIndex | None = None) -> dict[str, bytes]:
+    """What goes into site/ besides the pages: the assets and the search index. `index` is the
+    index of the previous build (`digest serve`), updated rather than rebuilt."""
+    return asset_files(site) | {f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()}
 
-    `index` is the index of the previous build (`digest serve`), updated rather than rebuilt."""
-    files = dict(pages)
-    files.update(asset_files(site))
-    files.update({f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()})
-    return files
+
+def write_streamed(site: Site, env, specs: list, out: Path, root: Path, others: Callable[[], dict[str, bytes]],
+                   jobs: int | None = None, fingerprints: bool = False, **options) -> tuple[dict[str, bytes], dict | None]:
+    """Render the planned pages on `jobs` workers straight into a fresh folder while this process
+    makes and writes `others()` (assets and search index), then put the folder in place of `out`
+    (write_site, with its `options`). Returns the other files, and with `fingerprints` each page's."""
+    made: dict[str, bytes] = {}
+    prints = None
+
+    def fill(folder: Path, display: str) -> list[str]:
+        nonlocal prints
+
+        def meanwhile() -> None:
+            made.update(others())
+            write_tree(made, folder, display)
+
+        prints = render_into(site, env, specs, folder, display, jobs, meanwhile, fingerprints)
+        return [spec.file for spec in specs] + list(made)
+
+    write_site(fill, out, root, **options)
+    return made, prints
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None, final: bool = False,
@@ -106,19 +125,14 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, fina
         env = make_env(site.theme)
         specs = plan(site, base_path(site.settings.base_url), env)
         now = lap("plan", now)
-        others: dict[str, bytes] = {}
 
-        def write(folder: Path, display: str) -> list[str]:
-            def meanwhile() -> None:
-                begun = time.perf_counter()
-                others.update(output_files(site, {}))
-                write_tree(others, folder, display)
-                lap("index", begun)
+        def timed_others() -> dict[str, bytes]:
+            begun = time.perf_counter()
+            files = other_files(site)
+            lap("index", begun)
+            return files
 
-            render_into(site, env, specs, folder, display, jobs, meanwhile)
-            return [spec.file for spec in specs] + list(others)
-
-        write_site(write, out, root, final=final)
+        others, _ = write_streamed(site, env, specs, out, root, timed_others, jobs, final=final)
         lap("render", now)
     pages = sum(spec.file.endswith(".html") for spec in specs)
     return BuildResult(site, pages, len(specs) + len(others), time.perf_counter() - started, publishing_notes(site), stages)

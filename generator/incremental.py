@@ -14,15 +14,14 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from generator.build import asset_files, base_path, load_site, output_files, published_at
+from generator.build import asset_files, base_path, load_site, other_files, published_at, write_streamed
 from generator.index import SearchIndex
 from generator.pages import Planner, render_plan
-from generator.pool import render_into
 from generator.render import make_env
 from generator.theme import Theme
 from generator.errors import shown
 from generator.write import (MARKER, OutputLock, check_output, fingerprint, marker_text, named_as, remove_empty_folders,
-                             replace_file, write_site, write_tree)
+                             replace_file)
 
 
 class Builder:
@@ -49,9 +48,9 @@ class Builder:
 
         The first build uses every core, like `digest build` (unless `forking` was turned off); later
         ones run in this process, since serve's threads are running by then and forking a threaded
-        process is unsafe. The site's
-        objects then live until the next edit; freezing them moves them out of the garbage
-        collector's generations, so no later rebuild pays for walking millions of them (see collect)."""
+        process is unsafe. The site's objects then live until the next edit; freezing them moves them
+        out of the garbage collector's generations, so no later rebuild pays for walking millions of
+        them (see collect)."""
         jobs, self.forking = (None if self.forking else 1), False
         summary = self._build(changed, jobs)
         gc.freeze()
@@ -99,27 +98,21 @@ class Builder:
 
     def _write_all(self, site, specs: list, jobs: int | None) -> str:
         """The first build, or the one after a failed write: the whole site rendered on `jobs` workers
-        straight into a new folder (pool.py), swapped in at once."""
-        others: dict[str, bytes] = {}
-
-        def write(folder: Path, display: str) -> list[str]:
-            def meanwhile() -> None:
-                try:
-                    others.update(output_files(site, {}, self.index))
-                except BaseException:
-                    self.index = SearchIndex()  # it may be half updated
-                    raise
-                write_tree(others, folder, display)
-
-            prints = render_into(site, self.env, specs, folder, display, jobs, meanwhile, fingerprints=True)
-            self.pages = {spec.file: (spec.key, prints[spec.file]) for spec in specs}
-            return [spec.file for spec in specs] + list(others)
-
-        write_site(write, self.out, self.root, wait=True)
+        straight into a new folder (build.write_streamed), swapped in at once."""
+        others, prints = write_streamed(site, self.env, specs, self.out, self.root, lambda: self._other_files(site), jobs,
+                                        fingerprints=True, wait=True)
+        self.pages = {spec.file: (spec.key, prints[spec.file]) for spec in specs}
         self.files = {name: value for name, (_, value) in self.pages.items()} | {
             name: fingerprint(data) for name, data in others.items()}
         self.assets = set(asset_files(site))  # cached: the theme's files are read once
         return f"{len(self.files)} files written"
+
+    def _other_files(self, site) -> dict[str, bytes]:
+        try:
+            return other_files(site, self.index)
+        except BaseException:
+            self.index = SearchIndex()  # it may be half updated
+            raise
 
     def sync(self, changes: dict[str, bytes | None]) -> tuple[list[str], list[str]]:
         """Apply changes (None: remove) to site/ and self.files, writing only files whose bytes differ;

@@ -81,7 +81,7 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
         progress = Progress(len(specs), "rendering pages")
         slices = [(start, min(start + CHUNK, len(specs))) for start in range(0, len(specs), CHUNK)]
         with frozen_objects():  # the workers' collector then leaves the inherited objects (and their pages) alone
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals, initargs=(os.getpid(),))
+            pool = _forked_pool(workers)
             try:
                 tasks = [pool.submit(_render_slice, bounds) for bounds in slices]
                 meanwhile()
@@ -103,6 +103,12 @@ def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Pat
         return prints if fingerprints else None
     finally:
         _JOB.clear()
+
+
+def _forked_pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from this process, so that they inherit _JOB as it is now."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals,
+                               initargs=(os.getpid(),))
 
 
 def _worker_signals(parent: int) -> None:
@@ -149,12 +155,12 @@ def _render_slice(bounds: tuple[int, int]) -> tuple:
         return ("content", exc.errors)
     except OutputError as exc:
         return ("output", exc.path, exc.message)
-    except Exception as exc:  # a bug: say which, with where it happened for --debug
-        return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+    except Exception as exc:
+        return _bug(exc)
     return ("ok", stop - start, prints)
 
 
-def forked_map(function: Callable, items: list, state: dict, jobs: int | None = None, serial_below: int = 64) -> list:
+def forked_map(function: Callable, items: list, state, jobs: int | None = None, serial_below: int = 64) -> list:
     """[function(state, item) for item in items], on worker processes that inherit `state` as it is;
     only the items go to them and the results come back (so both should be small next to `state`).
     Unforeseen errors are raised as WorkerFailure."""
@@ -165,7 +171,7 @@ def forked_map(function: Callable, items: list, state: dict, jobs: int | None = 
     size = max(1, -(-len(items) // (workers * 8)))
     chunks = [items[start:start + size] for start in range(0, len(items), size)]
     with frozen_objects():
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_signals, initargs=(os.getpid(),))
+        pool = _forked_pool(workers)
         try:
             results = list(pool.map(_map_chunk, chunks))
         finally:
@@ -182,7 +188,12 @@ def _map_chunk(items: list) -> tuple:
     try:
         return ("ok", [_JOB["function"](_JOB["state"], item) for item in items])
     except Exception as exc:
-        return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        return _bug(exc)
+
+
+def _bug(exc: Exception) -> tuple:
+    """An error nobody foresaw, with where it happened in the worker (for --debug)."""
+    return ("bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
 
 
 class WorkerFailure(Exception):

@@ -7,12 +7,13 @@ events come from watchdog (inotify) instead, debounced into one rebuild per burs
 A failed rebuild never replaces the last good site: pages keep being served, and every page
 shows an overlay with the errors until the next good build. When site/ already holds what an
 earlier build wrote, it is served at once and the first build runs behind it (on one core, as
-the server's threads are running), so a large digest opens in a second rather than minutes. Requests whose Host header is not
-this server's, and livereload sockets opened from another Origin, are refused (DNS rebinding, and
-pages elsewhere reading the preview). On a wildcard address (--host 0.0.0.0 or ::) a browser may
-name the machine by any of its addresses, so any Host and Origin are accepted and the startup
-warning says the protection is off; on a specific address only that address, the machine's
-host names and, if it is a loopback address, the localhost names are.
+the server's threads are running), so a large digest opens in a second rather than minutes.
+Requests whose Host header is not this server's, and livereload sockets opened from another
+Origin, are refused (DNS rebinding, and pages elsewhere reading the preview). On a wildcard
+address (--host 0.0.0.0 or ::) a browser may name the machine by any of its addresses, so any
+Host and Origin are accepted and the startup warning says the protection is off; on a specific
+address only that address, the machine's host names and, if it is a loopback address, the
+localhost names are.
 """
 
 from __future__ import annotations
@@ -285,18 +286,16 @@ def serve(root: Path, port: int = 8000, host: str = "127.0.0.1", open_browser: b
     preview.loop = ioloop.IOLoop.current()
     url = f"http://{bracketed(host)}:{port}/"
     earlier = earlier_site(out, root)
-    if earlier:  # show it at once; open pages reload when the first build is done
-        preview.builder.forking = False  # the server's threads run meanwhile
-        observer = watch(preview)
-        threading.Thread(target=preview.rebuild, name="first build", daemon=True).start()
-        print(f"serving {url}: the site of the last build, while the first build runs "
-              f"(watching {', '.join(WATCHED)}; Ctrl-C to stop)")
-    else:
+    if not earlier:
         preview.rebuild()
         if preview.errors and not (out / "index.html").exists():
             print("the first build failed and there is no earlier site to show; fix the errors above", file=sys.stderr)
-        observer = watch(preview)
-        print(f"serving {url} (watching {', '.join(WATCHED)}; Ctrl-C to stop)")
+    observer = watch(preview)
+    if earlier:  # show it at once; open pages reload when the first build is done
+        preview.builder.forking = False  # the server's threads run meanwhile
+        threading.Thread(target=preview.rebuild, name="first build", daemon=True).start()
+    shown = ": the site of the last build, while the first build runs" if earlier else ""
+    print(f"serving {url}{shown} (watching {', '.join(WATCHED)}; Ctrl-C to stop)")
     if open_browser:
         import webbrowser
 

@@ -280,13 +280,12 @@ def write_tree(files: dict[str, bytes], folder: Path, display: str) -> None:
             write_file(target, files[name], mode)
 
 
-def write_site(files: dict[str, bytes] | Callable[[Path, str], Iterable[str]], out: Path, root: Path, wait: bool = False,
+def write_site(fill: Callable[[Path, str], Iterable[str]], out: Path, root: Path, wait: bool = False,
                final: bool = False) -> None:
     """Write the site into `out`, replacing a previous build's output in one step.
 
-    `files`: the site's files, or a function that writes them into the fresh folder it is given
-    (with the folder's name as errors should show it) and returns their names (`digest build`
-    streams its pages so).
+    `fill` writes the site's files into the fresh folder it is given (with the folder's name as
+    errors should show it) and returns their names: `digest build` streams its pages so.
 
     `final`: the process ends after this (`digest build`), so interrupts stay held from the swap
     until it exits; one that landed while the summary was printed or Python shut down would
@@ -307,11 +306,8 @@ def write_site(files: dict[str, bytes] | Callable[[Path, str], Iterable[str]], o
             raise OutputError(shown(out.parent, root.resolve()), f"no new folder can be made here: {exc.strerror or exc}") from exc
         try:
             os.chmod(fresh, readable_mode(True))
-            write_tree({MARKER: marker_text(files if isinstance(files, dict) else ())}, fresh, display)  # first: a leftover is known by it
-            if isinstance(files, dict):
-                write_tree(files, fresh, display)
-            else:
-                replace_file(fresh / MARKER, marker_text(files(fresh, display)))
+            write_tree({MARKER: marker_text(())}, fresh, display)  # first: a leftover is known by it
+            replace_file(fresh / MARKER, marker_text(fill(fresh, display)))  # then what is in it
         except BaseException:
             remove_tree(fresh)
             raise

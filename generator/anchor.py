@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from itertools import pairwise
 
 from generator.errors import ErrorList
@@ -83,17 +82,19 @@ PROCLITICS = ("", "و", "ف", "ب", "ل", "ک", "وب", "ول", "فب", "فل", 
 """Arabic one-letter prefixes a name may carry (وبوتين, لبوتين, ببيونغ يانغ), in normalized form."""
 
 
-
 def _word_start(text: str, at: int) -> int:
     while at > 0 and text[at - 1].isalpha():
         at -= 1
     return at
 
 
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not text[end].isalpha()
+
+
 def _whole_word(norm_text: str, start: int, end: int) -> bool:
     """The spelling at [start, end) is a word of its own, or one with a proclitic before it."""
-    return ((end == len(norm_text) or not norm_text[end].isalpha())
-            and norm_text[_word_start(norm_text, start):start] in PROCLITICS)
+    return _ends_word(norm_text, end) and norm_text[_word_start(norm_text, start):start] in PROCLITICS
 
 
 _ALNUM_RUN = re.compile(r"[^\W\d_]+")
@@ -116,38 +117,30 @@ def _words(text: str):
                     start = None
 
 
-@dataclass(frozen=True)
 class SpellingFinder:
     """Every normalized spelling of a set, found in a text at once. A spelling starts a word or follows
     a proclitic, and its leading letters end that word, so the words of the text, with or without a
     proclitic, are matched against the spellings' leading letters as sets, and spellings are tried
     only where such a word is. Looking for each spelling in turn cost more than the rest of loading."""
 
-    spellings: tuple[tuple[str, object], ...]
-    """(normalized spelling, what it stands for), in the order hits of equal extent are reported"""
-    by_lead: dict = field(init=False, compare=False)
-    """leading letters → (spelling, order, value) of the spellings that start with them"""
-    words: dict = field(init=False, compare=False)
-    """a word that may begin a spelling → the lengths of the proclitics it may begin with"""
-    others: tuple = field(init=False, compare=False)
-    """spellings that do not start with a letter: looked for one by one"""
-
-    def __post_init__(self):
-        by_lead: dict[str, list] = {}
+    def __init__(self, spellings: tuple[tuple[str, object], ...]):
+        """`spellings`: (normalized spelling, what it stands for), in the order hits of equal extent are reported."""
+        self.by_lead: dict[str, list] = {}
+        """leading letters → (spelling, order, value) of the spellings that start with them"""
         others = []
-        for order, (spelling, value) in enumerate(self.spellings):
+        for order, (spelling, value) in enumerate(spellings):
             lead = next(_words(spelling), (None, ""))
             if lead[0] == 0:
-                by_lead.setdefault(lead[1], []).append((spelling, order, value))
+                self.by_lead.setdefault(lead[1], []).append((spelling, order, value))
             elif spelling:
                 others.append((spelling, order, value))
-        words: dict[str, list[int]] = {}
-        for lead in by_lead:
+        self.others = tuple(others)
+        """spellings that do not start with a letter: looked for one by one"""
+        self.words: dict[str, list[int]] = {}
+        """a word that may begin a spelling → the lengths of the proclitics it may begin with"""
+        for lead in self.by_lead:
             for proclitic in PROCLITICS:
-                words.setdefault(proclitic + lead, []).append(len(proclitic))
-        object.__setattr__(self, "by_lead", by_lead)
-        object.__setattr__(self, "words", words)
-        object.__setattr__(self, "others", tuple(others))
+                self.words.setdefault(proclitic + lead, []).append(len(proclitic))
 
     def hits(self, norm_text: str) -> list[tuple[int, int, int, object]]:
         """(start, end, order, value) of each whole-word occurrence of each spelling, proclitics allowed;
@@ -159,7 +152,7 @@ class SpellingFinder:
                 at = norm_text.find(word)
                 while at != -1:
                     end = at + len(word)
-                    if (at == 0 or not norm_text[at - 1].isalpha()) and (end == len(norm_text) or not norm_text[end].isalpha()):
+                    if _word_start(norm_text, at) == at and _ends_word(norm_text, end):
                         for cut in self.words[word]:
                             self._spellings_at(norm_text, at + cut, word[cut:], found)
                     at = norm_text.find(word, at + 1)

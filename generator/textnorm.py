@@ -37,8 +37,9 @@ WHITESPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\
 """The Unicode White_Space property, spelled out so that JavaScript can use the very same set."""
 
 
-def _dropped(ch: str) -> bool:
-    return ch == TATWEEL or unicodedata.category(ch) in ("Mn", "Cf")
+def _dropped(ch: str, category: str | None = None) -> bool:
+    """Whether the rules drop the character (`category`: its Unicode category, when known)."""
+    return ch == TATWEEL or (category or unicodedata.category(ch)) in ("Mn", "Cf")
 
 
 def _is_mark(ch: str) -> bool:
@@ -161,7 +162,7 @@ def _tables():
     for cp in (*range(0x40000), *range(0xE0000, 0xE1000)):  # planes 4-13 and 15-16 hold no such characters
         ch = chr(cp)
         kind = category(ch)
-        if kind in ("Mn", "Cf") or ch == TATWEEL:
+        if _dropped(ch, kind):
             drop[cp] = None
             continue
         low = ch.lower()
@@ -172,27 +173,27 @@ def _tables():
     return drop, lower, one_to_one
 
 
-def _char_class(codepoints: list[int]) -> str:
-    """A regular expression class of sorted code points, as ranges."""
-    ranges, first = [], None
-    for previous, cp in zip([None, *codepoints], codepoints):
-        if previous is None or cp != previous + 1:
-            if first is not None:
-                ranges.append((first, previous))
-            first = cp
-    if first is not None:
-        ranges.append((first, codepoints[-1]))
-    return "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges) + "]"
+def _char_class(codepoints, negated: bool = False) -> str:
+    """A regular expression class of the code points (or of all others), as ranges."""
+    ranges: list[list[int]] = []
+    for cp in sorted(codepoints):
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return ("[^" if negated else "[") + body + "]"
 
 
 _DROP, _LOWER, _ONE_TO_ONE_CODEPOINTS = _tables()
-_IRREGULAR = re.compile(f"[^{_char_class(sorted(_ONE_TO_ONE_CODEPOINTS + list(map(ord, WHITESPACE))))[1:]}+"
-                        f"|{_char_class(sorted(map(ord, WHITESPACE)))}{{2,}}")
+_SPACE_CODEPOINTS = [ord(ch) for ch in WHITESPACE]
+_IRREGULAR = re.compile(_char_class(_ONE_TO_ONE_CODEPOINTS + _SPACE_CODEPOINTS, negated=True) + "+|"
+                        + _char_class(_SPACE_CODEPOINTS) + "{2,}")
 """What normalize_mapped cannot translate whole: characters not mapped one to one, runs of white space."""
 _FOLD_ALL = _DROP | _LOWER | FOLDS
 """Dropping, folding and lower case in one pass: no character one of them changes is changed by
 another (İ lowers to i + U+0307, a dropped mark, which the rules keep, as this does)."""
-_REGULAR = {cp: " " for cp in map(ord, WHITESPACE)} | _LOWER | FOLDS
+_REGULAR = dict.fromkeys(_SPACE_CODEPOINTS, " ") | _LOWER | FOLDS
 """The rules for characters mapped one to one, as one table: folds before lower case."""
 _SPACES = re.compile("[" + "".join(sorted(WHITESPACE)) + "]+")
 _SLOW = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")

@@ -16,7 +16,7 @@ from generator.i18n import parse_dateline
 from generator.links import Targets, check_refs
 from generator.load import Content, Note
 from generator.memo import ByIdentity
-from generator.pool import forked_map
+from generator.pool import reuse_or_map
 from generator.model import Article, PubDate, Site, Source
 from generator.theme import Theme
 from generator.textnorm import character_name, hidden_characters, normalize
@@ -114,7 +114,7 @@ def check_spellings(content: Content, articles, errors: ErrorList) -> None:
 
 
 def _assemble_one(content: Content, seed: str) -> tuple[Article | None, list]:
-    """One article and the errors found in it (run by forked_map, in a worker or here)."""
+    """One article and the errors found in it (run by pool.reuse_or_map, in a worker or here)."""
     errors = ErrorList(content.root)
     article = assemble_article(content.notes[seed], content.seeds[seed], content.entities, errors)
     return article, errors.items
@@ -125,23 +125,11 @@ def assemble(content: Content, cache: dict | None = None, jobs: int | None = Non
 
     `cache` (kept by `digest serve` between builds) maps a seed to the article assembled from
     the same seed text, note text and glossary, which is then reused as it is. Articles are
-    assembled on every core (pool.forked_map) when there are many.
+    assembled on every core (pool.reuse_or_map) when there are many.
     """
     errors = ErrorList(content.root)
     keys = {seed: (content.seeds[seed], note.doc.text, content.entities) for seed, note in content.notes.items()}
-    reused = {seed for seed in content.notes if cache is not None and seed in cache and cache[seed][0] == keys[seed]}
-    todo = sorted(set(content.notes) - reused)
-    made = dict(zip(todo, forked_map(_assemble_one, todo, content, jobs)))
-    articles = []
-    for seed in sorted(content.notes):
-        if seed in reused:
-            articles.append(cache[seed][1])
-            continue
-        article, found = made[seed]
-        errors.items += found
-        if cache is not None and article is not None and not found:
-            cache[seed] = (keys[seed], article)
-        articles.append(article)
+    articles = list(reuse_or_map(_assemble_one, sorted(content.notes), content, keys, cache, errors, jobs).values())
     errors.raise_if_any()
     newest_first = sorted(articles, key=lambda a: (a.published.date, a.seed), reverse=True)
     site = Site(content.settings, tuple(newest_first), content.entities, content.events, Theme.of(content.root))

@@ -20,7 +20,7 @@ from generator.textnorm import HIDDEN, normalize
 from generator.model import ANNOTATION_KINDS, BASE_URL, EVIDENCE, LANGS, PER_PAGE, Bilingual, Entity, Event, Settings, Topic
 from generator.glossary import load_glossary, load_timeline
 from generator.links import split_passage
-from generator.pool import forked_map
+from generator.pool import reuse_or_map
 from generator.tomlfile import (Tables, TomlDoc, bilingual, check_bilingual, check_id, check_known, check_table,
                                 check_not_reserved, decode, inside_project, read_bytes, read_text, read_toml)
 
@@ -356,35 +356,14 @@ def load_note(path: Path, topics: set, entities: set, errors: ErrorList) -> Note
 
 
 _VALID: dict[str, tuple] = {}
-"""path → (size and mtime, topics, entity ids, Note) of notes that validated cleanly: reused while all three hold."""
+"""path → ((size and mtime, topics, entity ids), Note) of notes that validated cleanly: reused while all three hold."""
 
 
-def _validate(state: tuple, name: str) -> tuple[Note | None, list]:
-    """One note read and validated, with the errors found in it (run by forked_map)."""
-    folder, topics, entities, root = state
+def _validate(state: tuple, path: str) -> tuple[Note | None, list]:
+    """One note read and validated, with the errors found in it (run by pool.reuse_or_map)."""
+    topics, entities, root = state
     errors = ErrorList(root)
-    return load_note(folder / name, topics, entities, errors), errors.items
-
-
-def _validated_notes(folder: Path, listed: list[tuple[str, tuple]], topics: frozenset, entities: frozenset,
-                     errors: ErrorList, jobs: int | None) -> dict[str, Note | None]:
-    """name → Note (None if invalid) of the listed notes: from _VALID while the file, the topics and the
-    entity ids are the same, the others read on every core (pool.forked_map) when there are many."""
-    found: dict[str, Note | None] = {}
-    todo = []
-    for name, stamp in listed:
-        cached = _VALID.get(f"{folder}/{name}")
-        if cached and cached[0] == stamp and cached[1] == topics and cached[2] == entities:
-            found[name] = cached[3]
-        else:
-            todo.append((name, stamp))
-    results = forked_map(_validate, [name for name, _ in todo], (folder, topics, entities, errors.root), jobs)
-    for (name, stamp), (note, problems) in zip(todo, results):
-        errors.items += problems
-        if note is not None and not problems:
-            _VALID[f"{folder}/{name}"] = (stamp, topics, entities, note)
-        found[name] = note
-    return {name: found[name] for name, _ in listed}  # in the folder's order, as errors name the first of two
+    return load_note(Path(path), topics, entities, errors), errors.items
 
 
 def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, entities: frozenset | None,
@@ -393,7 +372,7 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
     read (their own error is reported; their notes wait). `entities` None: the glossary could not be
     read, so entity ids are not checked (each would be a false error)."""
     folder = root / "content" / "notes"
-    notes, failed, listed = {}, False, []
+    notes, failed, keys = {}, False, {}
     for name, stamp in scan(folder, ".toml", errors, changed):
         stem = name.removesuffix(".toml")
         if stem not in present:
@@ -402,10 +381,11 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
         elif stem not in seeds:
             failed = True  # its seed could not be read: that error comes first
         else:
-            listed.append((name, stamp))
-    for name, note in _validated_notes(folder, listed, topics, entities, errors, jobs).items():
+            keys[f"{folder}/{name}"] = (stamp, topics, entities)  # what a validated note stays valid for
+    # in the folder's order, as a duplicate slug's error names the first of the two
+    for path, note in reuse_or_map(_validate, list(keys), (topics, entities, root), keys, _VALID, errors, jobs).items():
         if note is not None:
-            notes[name.removesuffix(".toml")] = note
+            notes[Path(path).stem] = note
         failed |= note is None
     for stem in present:
         if stem not in notes and not (folder / f"{stem}.toml").exists():

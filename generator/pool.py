@@ -23,7 +23,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from generator.errors import ContentErrors, OutputError
+from generator.errors import ContentErrors, ErrorList, OutputError
 from generator.model import Site
 from generator.pages import PageSpec, Progress, render_spec
 from generator.write import fingerprint, named_as, readable_mode, write_file
@@ -182,6 +182,26 @@ def forked_map(function: Callable, items: list, state, jobs: int | None = None, 
         _raise(result)
         out += result[1]
     return out
+
+
+def reuse_or_map(function: Callable, items: list, state, keys: dict, cache: dict | None, errors: ErrorList,
+                 jobs: int | None = None) -> dict:
+    """item → result of function(state, item), which returns (result, errors found): reused from
+    `cache` (item → (key, result)) while its key is keys[item], else made by forked_map. The errors
+    go to `errors`; results made without any are cached. In the order of `items`."""
+    fresh = [item for item in items if cache is None or item not in cache or cache[item][0] != keys[item]]
+    made = dict(zip(fresh, forked_map(function, fresh, state, jobs)))
+    results = {}
+    for item in items:
+        if item not in made:
+            results[item] = cache[item][1]
+            continue
+        result, problems = made[item]
+        errors.items += problems
+        if cache is not None and result is not None and not problems:
+            cache[item] = (keys[item], result)
+        results[item] = result
+    return results
 
 
 def _map_chunk(items: list) -> tuple:

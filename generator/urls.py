@@ -17,7 +17,7 @@ def article(lang: str, slug: str, fragment: str = "") -> str:
 
 
 def topic(lang: str, topic_id: str) -> str:
-    return f"{lang}/topics/{topic_id}/"
+    return f"{lang}/{listing_base('topic', topic_id)}"
 
 
 def entities(lang: str) -> str:
@@ -25,7 +25,7 @@ def entities(lang: str) -> str:
 
 
 def entity(lang: str, entity_id: str) -> str:
-    return f"{lang}/entities/{entity_id}/"
+    return f"{lang}/{listing_base('entity', entity_id)}"
 
 
 def timeline(lang: str, event: str = "") -> str:
@@ -48,4 +48,4 @@ def manifest(lang: str) -> str:
 
 def listing_base(kind: str, name: str) -> str:
     """Where a topic's or an entity's listing starts, below the language folder (pages.Pager.base)."""
-    return (topic if kind == "topic" else entity)("", name).removeprefix("/")
+    return f"{'topics' if kind == 'topic' else 'entities'}/{name}/"

@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="write the site (default: site/)")
     b.add_argument("--out", type=Path, help="output folder (default: ROOT/site)")
     b.add_argument("--base-url", type=base_url, help="absolute URL or path the site is published at (overrides content/digest.toml)")
-    b.add_argument("--jobs", type=int, metavar="N", help="worker processes rendering pages (default: one per core)")
+    b.add_argument("--jobs", type=job_count, metavar="N", help="worker processes rendering pages (default: one per core)")
     check = sub.add_parser("check", help="validate seeds, content and the rendered links without writing anything")
     check.add_argument("--format", choices=("text", "json"), default="text", help="json: one object for tooling")
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, and rebuild and reload on every save")
@@ -55,6 +55,17 @@ def base_url(value: str) -> str:
         raise argparse.ArgumentTypeError(f"'{value}' is neither an absolute URL like https://example.org/digest/ "
                                          "nor a path like /digest/")
     return value
+
+
+def job_count(value: str) -> int:
+    """--jobs: a number of worker processes, 1 or more (a 0 or -1 would otherwise mean something silently)."""
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a number of worker processes (1 or more)")
+    return count
 
 
 def report(errors: list[str], as_json: bool = False, stats: dict | None = None) -> int:

@@ -619,6 +619,14 @@ def test_base_url_is_validated_on_the_command_line(project, capsys):
     assert "argument --base-url: 'example.org' is neither an absolute URL" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_number_of_workers(project, capsys, jobs):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--root", str(project), "build", "--jobs", jobs])
+    assert exit_.value.code == 2
+    assert f"argument --jobs: '{jobs}' is not a number of worker processes (1 or more)" in capsys.readouterr().err
+
+
 def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback(project, capsys, monkeypatch):
     from generator import build
 

@@ -254,6 +254,7 @@ def serve_latency_here(project: Path, edits: int = 20) -> dict:
     preview.rebuild()
     first_build = time.perf_counter() - started
     observer = watch(preview)
+    preview.view("fa/index.html")  # an editor has the front page open: after a template edit it goes first
     notes = sorted((project / "content" / "notes").glob("*.toml"))
     note_text = notes[0].read_text(encoding="utf-8")
     home, base = TEMPLATES / "home.html", TEMPLATES / "base.html"
@@ -268,10 +269,11 @@ def serve_latency_here(project: Path, edits: int = 20) -> dict:
             # the home page's template: the home pages are rendered again, nothing else
             "home_template_edit_ms": _edits(preview, home, lambda i: home_text.replace(
                 "</section>", f"</section><!-- {i} -->", 1), edits),
+            # every page changes: the open one is shown first, the rest are rendered behind, giving way
+            # to the next edit
+            "base_template_edit_ms": _edits(preview, base, lambda i: base_text.replace(
+                "</footer>", f"</footer><!-- {i} -->", 1), edits),
         }
-        if len(notes) <= 100:  # every page is rendered again: about as long as the first build, 20 times
-            figures["base_template_edit_ms"] = _edits(preview, base, lambda i: base_text.replace(
-                "</footer>", f"</footer><!-- {i} -->", 1), edits)
         return figures
     finally:
         observer.stop()
@@ -283,20 +285,17 @@ def serve_report(figures: dict) -> str:
              "save-to-reload (file written → reload sent) over 20 edits, median / p95:"]
     for key, label in (("note_edit_ms", "note (an annotation reworded)"), ("home_template_edit_ms", "templates/home.html"),
                        ("base_template_edit_ms", "templates/base.html (every page)")):
-        if key in figures:
-            lines.append(f"  {label:<34} {figures[key]['median']:>8} / {figures[key]['p95']} ms")
-        else:
-            lines.append(f"  {label:<34} not measured above 100 articles (as long as a first build, 20 times)")
+        lines.append(f"  {label:<34} {figures[key]['median']:>8} / {figures[key]['p95']} ms")
     return "\n".join(lines)
 
 
 def _edits(preview, path: Path, content, count: int) -> dict:
     timings = []
     for i in range(count):
-        before = preview.rebuilds
+        before = preview.reloads
         started = time.perf_counter()
         path.write_text(content(i + 1), encoding="utf-8")
-        while preview.rebuilds == before:
+        while preview.reloads == before:  # the open page has been written and reloaded
             time.sleep(0.002)
         timings.append((preview.last_reload_at - started) * 1000)
         if preview.errors:

@@ -8,6 +8,9 @@ A failed rebuild never replaces the last good site: pages keep being served, and
 shows an overlay with the errors until the next good build. When site/ already holds what an
 earlier build wrote, it is served at once and the first build runs behind it (on one core, as
 the server's threads are running), so a large digest opens in a second rather than minutes.
+An edit that changes thousands of pages (a template, at 10,000 articles) shows first on the
+pages open in a browser; the rest are rendered behind, and a new save is not kept waiting for
+them (incremental.py).
 Requests whose Host header is not this server's, and livereload sockets opened from another
 Origin, are refused (DNS rebinding, and pages elsewhere reading the preview). On a wildcard
 address (--host 0.0.0.0 or ::) a browser may name the machine by any of its addresses, so any
@@ -26,6 +29,7 @@ import socket
 import sys
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +47,8 @@ DEBOUNCE_S = 0.03
 IDLE_S = 5.0
 """After this long without a rebuild, memory left by earlier builds is collected (Builder.collect)."""
 WRITES = {"created", "modified", "deleted", "moved", "closed"}
+OPEN_PAGES = 16
+"""Pages served most recently, taken to be the ones open in browsers: rendered first after an edit."""
 WILDCARDS = ("0.0.0.0", "::", "")
 """Addresses that listen on every interface: clients reach them under names the server cannot know."""
 WATCHED = ("seeds", "content", "templates")
@@ -66,7 +72,14 @@ class Preview:
         self.errors: list[str] = []
         self.lock = threading.Lock()
         self.rebuilds = 0
+        self.reloads = 0
         self.last_reload_at = 0.0
+        self.viewed: OrderedDict[str, None] = OrderedDict()
+        """Site files of the pages served most recently, the latest last."""
+        self.waiting = 0
+        """Rebuilds waiting for the one running: it gives way to them (Builder.build)."""
+        self.counter = threading.Lock()
+        """Guards `waiting` and `viewed`, which the server's and the watcher's threads share."""
         self.loop: ioloop.IOLoop | None = None
         self.idle: threading.Timer | None = None
         self.hosts = allowed_hosts(host, port)
@@ -75,21 +88,42 @@ class Preview:
         """Whether a Host header (or an Origin's host[:port]) names this server."""
         return self.hosts is None or host.lower() in self.hosts
 
+    def view(self, file: str) -> None:
+        """A page was served: it is probably open in a browser."""
+        with self.counter:
+            self.viewed[file] = None
+            self.viewed.move_to_end(file)
+            while len(self.viewed) > OPEN_PAGES:
+                self.viewed.popitem(last=False)
+
     def rebuild(self, changed: set[str] | None = None) -> None:
+        with self.counter:
+            self.waiting += 1
         with self.lock:
+            with self.counter:
+                self.waiting -= 1
             started = time.perf_counter()
+
+            reloaded = []
+
+            def shown() -> None:  # the open pages are written; the rest follow
+                self.errors = []
+                self.log(f"open pages rebuilt in {time.perf_counter() - started:.2f} s; rendering the rest")
+                self._reload_soon()
+                reloaded.append(True)
+
+            with self.counter:
+                viewed = list(self.viewed)
             try:
-                result = self.builder.build(changed)
+                result = self.builder.build(changed, viewed, shown, lambda: self.waiting > 0)
                 self.errors = []
                 self.log(f"rebuilt in {time.perf_counter() - started:.2f} s: {result}")
             except Exception as error:  # the server survives anything the content, templates or disk do
                 self.errors = describe(error, self.root)
                 self.log("\n".join(self.errors) + f"\n{len(self.errors)} error(s); still serving the last good site")
             self.rebuilds += 1
-        if self.loop:
-            self.loop.add_callback(self.reload)
-        else:
-            self.reload()
+        if not reloaded or self.errors:  # the open pages have shown the edit already
+            self._reload_soon()
         if self.idle:
             self.idle.cancel()
         self.idle = threading.Timer(IDLE_S, self.collect)
@@ -100,8 +134,16 @@ class Preview:
         with self.lock:
             self.builder.collect()
 
+    def _reload_soon(self) -> None:
+        """Tell the open pages to reload, from the server's own thread."""
+        if self.loop:
+            self.loop.add_callback(self.reload)
+        else:
+            self.reload()
+
     def reload(self) -> None:
         self.last_reload_at = time.perf_counter()
+        self.reloads += 1
         LiveReloadHandler.reload_waiters(path="*")
 
     def overlay(self, lang: str) -> str:
@@ -181,6 +223,8 @@ class SiteHandler(GuardedMixin, web.RequestHandler):
             data = target.read_bytes() if target.is_file() else b"not found"
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind == "text/html":
+            if status == 200:
+                self.preview.view(target.relative_to(site.resolve()).as_posix())
             text = data.decode("utf-8")
             lang = "ar" if '<html lang="ar"' in text[:200] else "fa"
             script = f'<script src="/livereload.js?port={self.preview.port}"></script>'

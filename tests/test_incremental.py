@@ -71,3 +71,63 @@ def test_every_kind_of_edit_rebuilds_to_what_a_clean_build_writes(project, tmp_p
         assert builder.files == {name: fingerprint(data) for name, data in clean.items()}, \
             f"after the {kind} edit the served site differs from a clean build"
         assert written(tmp_path / "site") == {name: data for name, data in clean.items()}, kind
+
+
+def stylesheet(html: bytes) -> str:
+    """The fingerprinted stylesheet a page links to."""
+    start = html.index(b"assets/v/site.")
+    return html[start:html.index(b'"', start)].decode()
+
+
+@pytest.fixture
+def many_pages(monkeypatch):
+    """Any edit of more than five pages counts as one of thousands: the open pages go first."""
+    from generator import incremental
+
+    monkeypatch.setattr(incremental, "AT_ONCE", 5)
+    monkeypatch.setattr(incremental, "BATCH", 7)
+
+
+def test_an_edit_of_many_pages_shows_first_on_the_open_page_then_ends_as_a_clean_build(project, tmp_path, many_pages):
+    """A stylesheet edit changes every page (they link to its new fingerprinted name). The open page
+    is written and shown first, while the others still link to the old stylesheet, which stays until
+    they are rendered; then the site is what a clean build writes."""
+    site = tmp_path / "site"
+    builder = Builder(project, site)
+    builder.build()
+    old_css = stylesheet((site / "fa/index.html").read_bytes())
+    (project / "templates" / "assets" / "site.css").write_text(
+        (ROOT / "templates" / "assets" / "site.css").read_text(encoding="utf-8") + "\n.edited { color: red }\n", encoding="utf-8")
+    seen = {}
+
+    def shown():
+        seen["open"] = stylesheet((site / "ar/index.html").read_bytes())
+        seen["others"] = {stylesheet(p.read_bytes()) for p in site.rglob("index.html")}
+        seen["there"] = all((site / css).is_file() for css in seen["others"])
+
+    summary = builder.build(first=["ar/index.html"], shown=shown)
+    assert seen["open"] != old_css, "the open page shows the edit first"
+    assert old_css in seen["others"], "the other pages were not all rendered before it was shown"
+    assert seen["there"], "each page's stylesheet was there meanwhile"
+    assert not (site / old_css).exists(), summary
+    clean = site_files(load_site(project))
+    assert written(site) == clean
+
+
+def test_a_rebuild_of_many_pages_gives_way_to_the_next_edit_and_the_next_build_finishes_it(project, tmp_path, many_pages):
+    site = tmp_path / "site"
+    builder = Builder(project, site)
+    builder.build()
+    replace(project / "templates" / "base.html", "</footer>", "<p>edited</p></footer>")
+    opened = []
+    summary = builder.build(first=["fa/index.html"], shown=lambda: opened.append(True), give_way=lambda: bool(opened))
+    assert opened and "pages left for the next build" in summary, summary
+    assert b"<p>edited</p>" in (site / "fa/index.html").read_bytes()
+    pages = [p for p in site.rglob("index.html")]
+    behind = [p for p in pages if b"<p>edited</p>" not in p.read_bytes()]
+    assert behind, "the rebuild stopped when told to"
+    assert all((site / stylesheet(p.read_bytes())).is_file() for p in pages), "no page links to a missing stylesheet"
+
+    summary = builder.build()  # nothing edited: what was left behind is rendered now
+    assert "left" not in summary and builder.behind == 0
+    assert written(site) == site_files(load_site(project))

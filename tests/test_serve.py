@@ -261,3 +261,25 @@ def test_a_failing_template_is_named_in_the_overlay_with_its_line_and_page(tmp_p
         process.send_signal(signal.SIGINT)
         out, _ = process.communicate(timeout=10)
     assert "Traceback" not in out
+
+
+def test_an_edit_of_every_page_reloads_the_open_page_once_it_is_rebuilt(tmp_path, monkeypatch):
+    """Past AT_ONCE stale pages (thousands, at 10,000 articles), the pages served last go first:
+    the browsers reload when those are written, not when every page is, and not twice."""
+    from generator import incremental
+    from generator.serve import Preview
+
+    monkeypatch.setattr(incremental, "AT_ONCE", 5)
+    project = copy_project(tmp_path / "project")
+    shutil.copytree(ROOT / "templates", project / "templates")
+    log: list[str] = []
+    preview = Preview(project, project / "site", "127.0.0.1", 0, log=log.append)
+    preview.rebuild()
+    preview.view("ar/index.html")
+    reloads = preview.reloads
+    base = project / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</footer>", "<p>edited</p></footer>"), encoding="utf-8")
+    preview.rebuild()
+    assert any(line.startswith("open pages rebuilt") for line in log), log
+    assert preview.reloads == reloads + 1 and not preview.errors
+    assert "<p>edited</p>" in (project / "site" / "fa" / "timeline" / "index.html").read_text(encoding="utf-8")

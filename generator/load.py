@@ -385,7 +385,7 @@ def load_notes(root: Path, seeds: dict, present: set[str], topics: frozenset, en
     # in the folder's order, as a duplicate slug's error names the first of the two
     for path, note in reuse_or_map(_validate, list(keys), (topics, entities, root), keys, _VALID, errors, jobs).items():
         if note is not None:
-            notes[Path(path).stem] = note
+            notes[path.rpartition("/")[2].removesuffix(".toml")] = note  # no Path: 10,000 of them cost 50 ms
         failed |= note is None
     for stem in present:
         if stem not in notes and not (folder / f"{stem}.toml").exists():

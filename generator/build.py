@@ -81,7 +81,7 @@ def other_files(site: Site, index: SearchIndex | None = None) -> dict[str, bytes
     return asset_files(site) | {f"assets/{name}": data for name, data in (index or SearchIndex()).files(site).items()}
 
 
-def write_streamed(site: Site, env, specs: list, out: Path, root: Path, others: Callable[[], dict[str, bytes]],
+def write_streamed(env, specs: list, out: Path, root: Path, others: Callable[[], dict[str, bytes]],
                    jobs: int | None = None, fingerprints: bool = False, **options) -> tuple[dict[str, bytes], dict | None]:
     """Render the planned pages on `jobs` workers straight into a fresh folder while this process
     makes and writes `others()` (assets and search index), then put the folder in place of `out`
@@ -96,7 +96,7 @@ def write_streamed(site: Site, env, specs: list, out: Path, root: Path, others: 
             made.update(others())
             write_tree(made, folder, display)
 
-        prints = render_into(site, env, specs, folder, display, jobs, meanwhile, fingerprints)
+        prints = render_into(env, specs, folder, display, jobs, meanwhile, fingerprints)
         return [spec.file for spec in specs] + list(made)
 
     write_site(fill, out, root, **options)
@@ -132,7 +132,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, fina
             lap("index", begun)
             return files
 
-        others, _ = write_streamed(site, env, specs, out, root, timed_others, jobs, final=final)
+        others, _ = write_streamed(env, specs, out, root, timed_others, jobs, final=final)
         lap("render", now)
     pages = sum(spec.file.endswith(".html") for spec in specs)
     return BuildResult(site, pages, len(specs) + len(others), time.perf_counter() - started, publishing_notes(site), stages)

@@ -149,7 +149,7 @@ class Builder:
         for spec in specs:
             if give_way():
                 break
-            rendered[spec.file] = (spec.key, render_spec(self.env, site, spec))
+            rendered[spec.file] = (spec.key, render_spec(self.env, spec))
         return rendered
 
     def _synced(self, changes: dict[str, bytes | None], rendered: dict[str, tuple] | None = None):
@@ -166,7 +166,7 @@ class Builder:
     def _write_all(self, site, specs: list, jobs: int | None) -> str:
         """The first build, or the one after a failed write: the whole site rendered on `jobs` workers
         straight into a new folder (build.write_streamed), swapped in at once."""
-        others, prints = write_streamed(site, self.env, specs, self.out, self.root, lambda: self._other_files(site), jobs,
+        others, prints = write_streamed(self.env, specs, self.out, self.root, lambda: self._other_files(site), jobs,
                                         fingerprints=True, wait=True)
         self.pages = {spec.file: (spec.key, prints[spec.file]) for spec in specs}
         self.files = {name: value for name, (_, value) in self.pages.items()} | {

@@ -1,11 +1,10 @@
-"""The page plan: every page of the site, what its template reads, and a key for that data.
+"""The page plan: every page of the site with its context (contexts.py), what its template reads.
 
-A page is rendered again only when its key changes (`digest serve`), so a key must hold all
-the model data its template reads: the page's own subject, the listing fields of articles it
-links to, the settings every page shows (title, topic names), the version of its template
-(with those it uses) and of the catalogs. Keys are frozen model values compared by equality;
-values for the template are computed only when the page is rendered. Long listings (home,
-topics, entities) are split into pages, so an edit re-renders only the page that lists it.
+A page's key is its context with the site-wide values (Shared), its place and the version of
+its template (with those it uses, and the catalogs): the very data it is rendered from, so a
+page is rendered again (`digest serve`) exactly when something it shows has changed. Long
+listings (home, topics, entities) are split into pages, so an edit re-renders only the page
+that lists it.
 """
 
 from __future__ import annotations
@@ -16,17 +15,18 @@ import hashlib
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateSyntaxError, meta
 
 from generator import urls
 from generator.assets import site_assets
+from generator.contexts import (ArticlePage, EntitiesPage, EntityPage, FeedPage, HomePage, Listing, Plain, SearchPage,
+                                Shared, SitemapPage, TimelinePage, TopicPage)
 from generator.links import split_passage
-from generator.model import LANGS, Article, Mention, Site
-from generator.render import (site_url, article_rows, event_passages, make_env, name_example, relative_root, render_page,
-                              search_strings, sentences_naming, split_parts, template_failure)
+from generator.model import LANGS, Article, Site
+from generator.render import (site_url, event_passages, make_env, name_example, relative_root, render_page, search_strings,
+                              sentences_naming, template_failure)
 
 
 FEED_SIZE = 20
@@ -41,7 +41,7 @@ SITEMAP_PATHS = 20_000
 """Pages per sitemap file: each is listed in both languages, well under the protocol's 50,000 URLs."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageSpec:
     template: str
     lang: str
@@ -49,10 +49,18 @@ class PageSpec:
     """Site-relative URL of the page."""
     file: str
     root: str
-    key: tuple
-    values: Callable[[], dict]
+    shared: Shared
+    version: str
+    """Of its template, with those it uses and the catalogs (template_versions)."""
+    context: object
+    """What its template shows (contexts.py)."""
     source: str = ""
     """The content file the page shows, named when its template fails (an article's note)."""
+
+    @property
+    def key(self) -> tuple:
+        """Everything the page is rendered from: the same key, the same page."""
+        return self.shared, self.version, self.lang, self.root, self.context
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +98,7 @@ class Facts:
     Computed once per Article object, so that the keys of pages listing unchanged articles hold
     the very same objects from one rebuild to the next and compare at once."""
 
-    listing: tuple
-    """What a page shows of an article it lists or links to."""
+    listing: Listing
     by_topic: dict[str, tuple]
     """topic → (listing, ((annotation, its quote), …)) of the passages tagged with it, in reading order"""
     by_entity: dict[str, tuple]
@@ -103,8 +110,7 @@ class Facts:
 
 
 def article_facts(article: Article) -> Facts:
-    listing = (article.slug, article.headline, article.lang, article.source, article.published, article.summary,
-               article.topics)
+    listing = Listing.of(article)
     by_topic: dict[str, list] = {}
     for annotation in sorted(article.annotations, key=lambda a: (a.block, a.start)):
         for topic in annotation.topics:
@@ -158,7 +164,7 @@ class Planner:
     pages, the home pages, and a few single pages. After an edit that leaves the article order,
     settings and templates as they were, only the sections that show a changed article are
     planned again; every other section keeps the very PageSpec objects of the last build, which
-    render_plan passes over at once. Anything else plans every section from scratch (and the
+    the builder passes over at once. Anything else plans every section from scratch (and the
     page keys still spare the rendering of pages that come out the same).
     """
 
@@ -180,10 +186,7 @@ class Planner:
 
     def plan(self, site: Site, base_path: str, env: Environment) -> list[PageSpec]:
         settings = site.settings
-        env.globals["asset_names"] = site_assets(site)[1]
-        shared = (settings.title, settings.description, tuple((t.id, t.name) for t in settings.topics),
-                  bool(site.entities), bool(site.events), settings.base_url,
-                  tuple(env.globals["asset_names"].items()))  # every page links to fingerprinted assets
+        shared = Shared.of(site, site_assets(site)[1])  # every page links to fingerprinted assets
         context = (shared, template_versions(env), base_path, settings.per_page, settings.topics, site.entities)
         same_context = context == self.context
         if not same_context:
@@ -207,27 +210,23 @@ class Planner:
         the site's absolute address (base_url), which feeds and sitemaps must use."""
         if not site_url(site.settings.base_url):
             return []
-        latest = [(a, f.listing) for a, f in zip(site.articles[:FEED_SIZE], self.facts)]
+        latest = FeedPage(None, tuple(f.listing for f in self.facts[:FEED_SIZE]))
         specs = []
         for lang in LANGS:
-            specs.append(self._spec("feed.xml", lang, urls.home(lang), file=urls.feed(lang), key=(tuple(l for _, l in latest),),
-                                    values=lambda: {"entries": [a for a, _ in latest], "topic": None}))
+            specs.append(self._spec("feed.xml", lang, urls.home(lang), latest, file=urls.feed(lang)))
             for topic in site.settings.topics:
-                members = [site.articles[p] for p in self.members[("topic", topic.id)][:FEED_SIZE]]
-                key = (topic.id, tuple(self._listing(a.slug) for a in members))
-                specs.append(self._spec("feed.xml", lang, urls.topic(lang, topic.id), file=urls.feed(lang, topic.id),
-                                        key=key, values=lambda members=members, topic=topic: {"entries": members, "topic": topic}))
+                members = self.members[("topic", topic.id)][:FEED_SIZE]
+                feed = FeedPage(topic.id, tuple(self.facts[p].listing for p in members))
+                specs.append(self._spec("feed.xml", lang, urls.topic(lang, topic.id), feed, file=urls.feed(lang, topic.id)))
             specs.append(self._spec("manifest.webmanifest", lang, urls.home(lang), file=urls.manifest(lang)))
         listed = [spec.path for spec in pages if spec.template != "404.html" and spec.lang == "fa" or spec.path == ""]
         parts = [tuple(listed[n:n + SITEMAP_PATHS]) for n in range(0, len(listed), SITEMAP_PATHS)]
         if len(parts) == 1:
-            specs.append(self._spec("sitemap.xml", "fa", "", file="sitemap.xml", key=parts, values=lambda: {"paths": parts[0]}))
+            specs.append(self._spec("sitemap.xml", "fa", "", SitemapPage(parts[0]), file="sitemap.xml"))
         else:  # a sitemap holds at most 50,000 URLs: then sitemap.xml is the index of sitemap-1.xml…
             files = tuple(f"sitemap-{n}.xml" for n in range(1, len(parts) + 1))
-            specs += [self._spec("sitemap.xml", "fa", "", file=name, key=(part,), values=lambda part=part: {"paths": part})
-                      for name, part in zip(files, parts)]
-            specs.append(self._spec("sitemap-index.xml", "fa", "", file="sitemap.xml", key=(files,),
-                                    values=lambda: {"sitemaps": files}))
+            specs += [self._spec("sitemap.xml", "fa", "", SitemapPage(part), file=name) for name, part in zip(files, parts)]
+            specs.append(self._spec("sitemap-index.xml", "fa", "", SitemapPage(sitemaps=files), file="sitemap.xml"))
         if self.context[2] == "/":  # crawlers read robots.txt at the host's root only
             specs.append(self._spec("robots.txt", "fa", "", file="robots.txt"))
         return specs
@@ -258,7 +257,7 @@ class Planner:
             self.facts[position] = new
             if old.listing != new.listing:
                 home = True
-                relink |= self.linkers.get(new.listing[0], set())
+                relink |= self.linkers.get(new.listing.slug, set())
             for section in self._sections_of(old) | self._sections_of(new):
                 if self._entry(old, section) != self._entry(new, section):
                     touched.add(section)
@@ -281,7 +280,7 @@ class Planner:
         if home or any(section[0] == "topic" for section in touched):
             self._plan_home(site)
 
-    def _listing(self, slug: str) -> tuple:
+    def _listing(self, slug: str) -> Listing:
         return self.facts[self.where[slug]].listing
 
     @staticmethod
@@ -293,70 +292,65 @@ class Planner:
         kind, name = section
         return (facts.by_topic if kind == "topic" else facts.by_entity).get(name)
 
-    def _spec(self, template, lang, path, key=(), file=None, root=None, values=dict, source="") -> PageSpec:
+    def _spec(self, template: str, lang: str, path: str, context=Plain(), file: str | None = None, root: str | None = None,
+              source: str = "") -> PageSpec:
         shared, versions = self.context[0], self.context[1]
         return PageSpec(template, lang, path, file or path + "index.html", relative_root(path) if root is None else root,
-                        (shared, versions[template], lang, key), values, source)
+                        shared, versions[template], context, source)
 
     def _article_pages(self, site: Site, article: Article, facts: Facts) -> tuple[PageSpec, ...]:
-        key = (article, tuple(self._listing(slug) for slug in facts.links))
-        return tuple(self._spec("article.html", lang, urls.article(lang, article.slug), key=key,
-                                values=lambda: {"article": article, "rows": article_rows(article)},
+        context = ArticlePage(article, tuple(self._listing(slug) for slug in facts.links),
+                              tuple((e, site.entity(e).name) for e in article.entities))
+        return tuple(self._spec("article.html", lang, urls.article(lang, article.slug), context,
                                 source=f"content/notes/{article.seed}.toml") for lang in LANGS)
 
     def _plan_section(self, site: Site, section: tuple[str, str]) -> None:
-        """A topic's or an entity's pages. A topic's summary shows on its first page only, so later
-        pages' keys hold just its id; an entity's facts show on every page."""
+        """A topic's or an entity's pages. A topic's summary shows on its first page only."""
         kind, name = section
-        entries = [(site.articles[p], self._entry(self.facts[p], section)) for p in self.members[section]]
-        self.counts[section] = sum(entry[-1] if kind == "entity" else len(entry[-1]) for _, entry in entries)
-        subject = site.topic(name) if kind == "topic" else site.entity(name)
-        template = "topic.html" if kind == "topic" else "entity.html"
+        entries = [self._entry(self.facts[p], section) for p in self.members[section]]
+        self.counts[section] = sum(entry[-1] if kind == "entity" else len(entry[-1]) for entry in entries)
         specs = []
         for pager, groups in paginate(entries, site.settings.per_page, urls.listing_base(kind, name)):
-            shown = subject if kind == "entity" or pager.number == 1 else name
-            key = (shown, pager, tuple(entry for _, entry in groups))
-            values = lambda pager=pager, groups=groups: {kind: subject, "pager": pager, **_group_values(kind, name, groups)}
-            specs += [self._spec(template, lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
-                      for lang in LANGS]
+            if kind == "topic":
+                context = TopicPage(name, site.topic(name).summary if pager.number == 1 else None, pager, tuple(groups))
+            else:
+                context = EntityPage(site.entity(name), pager, tuple(groups))
+            specs += [self._spec(f"{kind}.html", lang, f"{lang}/{pager.path(pager.number)}", context) for lang in LANGS]
         self.sections[section] = specs
 
     def _plan_home(self, site: Site) -> None:
         """The front page: the newest story with its summary, the topics with their lead sentence and
         counts, the latest events, then the articles, paginated (later pages: the articles only)."""
-        topic_counts = {t.id: (self.counts[("topic", t.id)], len(self.members[("topic", t.id)]))
-                        for t in site.settings.topics}
+        topic_counts = tuple((t.id, (self.counts[("topic", t.id)], len(self.members[("topic", t.id)])))
+                             for t in site.settings.topics)
         latest_events = tuple(sorted(site.events, key=lambda e: e.start, reverse=True)[:HOME_EVENTS])
         specs = []
-        for pager, articles in paginate(list(zip(site.articles, self.facts)), site.settings.per_page, ""):
-            key = (pager, len(site.articles), tuple(f.listing for _, f in articles),  # page 1 leads each topic with its summary's first sentence
-                   (tuple(topic_counts.items()), latest_events, site.settings.topics) if pager.number == 1 else ())
-            values = lambda pager=pager, articles=articles: {"pager": pager, "articles": [a for a, _ in articles],
-                                                             "topic_counts": topic_counts, "latest_events": latest_events}
-            specs += [self._spec("home.html", lang, f"{lang}/{pager.path(pager.number)}", key=key, values=values)
-                      for lang in LANGS]
+        for pager, facts in paginate(self.facts, site.settings.per_page, ""):
+            listings = tuple(f.listing for f in facts)
+            if pager.number == 1:
+                context = HomePage(pager, len(site.articles), listings, site.settings.topics, topic_counts, latest_events)
+            else:
+                context = HomePage(pager, len(site.articles), listings)
+            specs += [self._spec("home.html", lang, f"{lang}/{pager.path(pager.number)}", context) for lang in LANGS]
         self.sections[("home", "")] = specs
 
     def _plan_singles(self, site: Site) -> None:
         """Pages that are one of a kind: cheap to plan on every build."""
         base_path = self.context[2]
-        passage_counts = {e.id: self.counts[("entity", e.id)] for e in site.entities}
+        passage_counts = tuple((e.id, self.counts[("entity", e.id)]) for e in site.entities)
         example = name_example(site, self.mentions)
         specs = [self._spec("chooser.html", "fa", ""),
-                 self._spec("404.html", "fa", "fa/404.html", key=(base_path,), file="404.html", root=base_path)]
+                 self._spec("404.html", "fa", "fa/404.html", file="404.html", root=base_path)]
+        if site.events:
+            timeline = TimelinePage(site.events, tuple(
+                (e.id, tuple((self._listing(a.slug), x, x.quote(a)) for a, x in event_passages(site, e))) for e in site.events))
         for lang in LANGS:
-            specs.append(self._spec("404.html", lang, f"{lang}/404.html", key=(base_path,), file=f"{lang}/404.html",
-                                    root=base_path))
+            specs.append(self._spec("404.html", lang, f"{lang}/404.html", file=f"{lang}/404.html", root=base_path))
             if site.entities:
-                specs.append(self._spec("entities.html", lang, urls.entities(lang), key=(site.entities, tuple(passage_counts.items())),
-                                        values=lambda: {"counts": passage_counts}))
-            specs.append(self._spec("search.html", lang, urls.search(lang), key=(example,),
-                                    values=lambda lang=lang: {"search_strings": search_strings(lang, site.theme), "name_example": example}))
+                specs.append(self._spec("entities.html", lang, urls.entities(lang), EntitiesPage(site.entities, passage_counts)))
+            specs.append(self._spec("search.html", lang, urls.search(lang), SearchPage(search_strings(lang, site.theme), example)))
             if site.events:
-                passages = {e.id: event_passages(site, e) for e in site.events}
-                key = (site.events, tuple((e, tuple((self._listing(a.slug), x) for a, x in p)) for e, p in passages.items()))
-                specs.append(self._spec("timeline.html", lang, urls.timeline(lang), key=key,
-                                        values=lambda passages=passages: {"passages": passages}))
+                specs.append(self._spec("timeline.html", lang, urls.timeline(lang), timeline))
         self.sections[("singles", "")] = specs
 
 
@@ -365,47 +359,25 @@ def plan(site: Site, base_path: str, env: Environment | None = None) -> list[Pag
     return Planner().plan(site, base_path, env or make_env(site.theme))
 
 
-def _group_values(kind: str, name: str, groups) -> dict:
-    """What topic.html and entity.html read of their page's articles (see Facts)."""
-    if kind == "topic":
-        return {"groups": [(article, [annotation for annotation, _ in passages]) for article, (_, passages) in groups]}
-    return {"entries": [(article, about, [(block, split_parts(text, 0, [Mention(block, s, e, name) for s, e in spans]))
-                                          for block, text, spans in passages], more_at, count - len(passages))
-                        for article, (_, about, passages, more_at, count) in groups]}
-
-
 def render_site(site: Site, base_path: str) -> dict[str, bytes]:
     """Every page of the site as {site-relative file path: HTML in UTF-8}."""
     env = make_env(site.theme)
-    return {name: html for name, (_, html) in render_plan(site, plan(site, base_path, env), {}, env).items()}
-
-
-def render_plan(site: Site, specs: list[PageSpec], previous: dict[str, tuple], env: Environment | None = None,
-                rendered: list[str] | None = None) -> dict[str, tuple]:
-    """{file: (key, UTF-8 HTML)}; pages whose key is unchanged reuse the previous HTML.
-    The files of the pages rendered anew are appended to `rendered`."""
-    env = env or make_env(site.theme)
+    specs = plan(site, base_path, env)
     pages = {}
     progress = Progress(len(specs), "rendering pages")
     for done, spec in enumerate(specs, start=1):
         progress.update(done)
-        old = previous.get(spec.file)
-        if old is not None and (old[0] is spec.key or old[0] == spec.key):
-            pages[spec.file] = old
-        else:
-            pages[spec.file] = (spec.key, render_spec(env, site, spec))
-            if rendered is not None:
-                rendered.append(spec.file)
+        pages[spec.file] = render_spec(env, spec)
     progress.finish()
     return pages
 
 
-def render_spec(env: Environment, site: Site, spec: PageSpec) -> bytes:
+def render_spec(env: Environment, spec: PageSpec) -> bytes:
     """One planned page as UTF-8 HTML; a template that fails is named with the page and its note."""
     try:
-        html = render_page(env, site, spec.template, spec.lang, spec.path, spec.root, spec.values())
+        html = render_page(env, spec.template, spec.lang, spec.path, spec.root, spec.shared, spec.context.values())
     except Exception as exc:
-        raise template_failure(exc, spec.template, site.theme,
+        raise template_failure(exc, spec.template, env.globals["theme"],
                                "/" + spec.path + (f" from {spec.source}" if spec.source else "")) from exc
     return html.encode("utf-8")
 

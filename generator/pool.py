@@ -24,7 +24,6 @@ from pathlib import Path
 from jinja2 import Environment
 
 from generator.errors import ContentErrors, ErrorList, OutputError
-from generator.model import Site
 from generator.pages import PageSpec, Progress, render_spec
 from generator.write import fingerprint, named_as, readable_mode, write_file
 
@@ -34,7 +33,7 @@ SERIAL_BELOW = 400
 """Fewer pages than this render in the process itself: forking would cost more than it saves."""
 
 _JOB: dict = {}
-"""What forked workers inherit: site, env, specs, folder, display (render_into); function, state (forked_map)."""
+"""What forked workers inherit: env, specs, folder, display (render_into); function, state (forked_map)."""
 
 
 @contextlib.contextmanager
@@ -63,14 +62,14 @@ def workers_wanted(jobs: int | None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def render_into(site: Site, env: Environment, specs: list[PageSpec], folder: Path, display: str,
+def render_into(env: Environment, specs: list[PageSpec], folder: Path, display: str,
                 jobs: int | None = None, meanwhile: Callable[[], None] = lambda: None,
                 fingerprints: bool = False) -> dict[str, bytes] | None:
     """Render every spec into `folder` (a fresh one), calling `meanwhile` in this process while the
     workers render; raises what a page or a write raised, as if it had happened here. With
     `fingerprints`, returns each page's (write.fingerprint), which `digest serve` keeps."""
     workers = workers_wanted(jobs)
-    _JOB.update(site=site, env=env, specs=specs, folder=folder, display=display, fingerprints=fingerprints)
+    _JOB.update(env=env, specs=specs, folder=folder, display=display, fingerprints=fingerprints)
     prints: dict[str, bytes] = {}
     try:
         if workers == 1 or len(specs) < SERIAL_BELOW:
@@ -139,12 +138,12 @@ _PR_SET_PDEATHSIG = 1
 def _render_slice(bounds: tuple[int, int]) -> tuple:
     """Render and write specs[start:stop]; the outcome as plain values, since exceptions of our own
     do not survive the trip between processes."""
-    site, env, folder, display = _JOB["site"], _JOB["env"], _JOB["folder"], _JOB["display"]
+    env, folder, display = _JOB["env"], _JOB["folder"], _JOB["display"]
     start, stop = bounds
     mode, prints = readable_mode(False), []
     try:
         for spec in _JOB["specs"][start:stop]:
-            html = render_spec(env, site, spec)
+            html = render_spec(env, spec)
             target = folder / spec.file
             with named_as(display, spec.file):
                 target.parent.mkdir(parents=True, exist_ok=True)

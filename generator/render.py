@@ -262,7 +262,7 @@ def make_env(theme: Theme = Theme()) -> Environment:
     env.install_null_translations(newstyle=True)  # {% trans %} compiles to newstyle calls; render_page installs the catalogs
     env.filters.update(digits=digits_filter, dates=dates_filter, md=markdown_filter, isolate=isolate,
                        ref_url=ref_url_filter, three_dates=three_dates_filter, alphabetical=alphabetical_filter, lead=lead_filter, mentions=mentions_filter)
-    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme, asset_names={},
+    env.globals.update(language_name=language_name, split_passage=split_passage, LANGS=LANGS, theme=theme,
                        per_article=per_article, fragments={}, urls=urls,
                        news_article=news_article, website=website, breadcrumbs=breadcrumbs)
     return env
@@ -436,8 +436,14 @@ def interface_text(catalog: Translations) -> dict:
     return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
-def render_page(env: Environment, site: Site, template: str, lang: str, path: str, root: str, values: dict) -> str:
+def render_page(env: Environment, template: str, lang: str, path: str, root: str, shared, values: dict) -> str:
+    """A page from what it shows and nothing else: the site-wide values (contexts.Shared) and its own."""
     env.globals.update(interface_text(translations(lang, env.globals["theme"].catalog(lang))))
-    page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(site.settings.base_url),
-                env.globals["asset_names"])
-    return env.get_template(template).render(page=page, site=site, **values)
+    page = Page(lang, path, root, template.removesuffix(".html").removesuffix(".xml"), site_url(shared.base_url),
+                _asset_map(shared.assets))
+    return env.get_template(template).render(page=page, shared=shared, **values)
+
+
+@functools.lru_cache(maxsize=4)
+def _asset_map(assets: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return dict(assets)

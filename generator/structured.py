@@ -10,10 +10,10 @@ from __future__ import annotations
 from generator import urls
 
 
-def news_article(page, site, article, description: str) -> dict:
+def news_article(page, shared, article, description: str, names: dict) -> dict:
     """Google's Article rich result asks for headline (110 characters at most), image, datePublished
     and author; the outlet is both the author and the source, the digest the publisher. `description`
-    is the page's own (the summary as plain text)."""
+    is the page's own (the summary as plain text); `names`: entity id → name, of those it is about."""
     outlet = {"@type": "Organization", "name": article.source.outlet}
     logo = page.absolute(page.asset_path("icon-512.png"))
     card = page.absolute(page.asset_path("share.png"))
@@ -29,9 +29,9 @@ def news_article(page, site, article, description: str) -> dict:
         "image": [card, logo],
         "author": outlet,
         "sourceOrganization": outlet,
-        "publisher": {"@type": "Organization", "name": site.settings.title.get(page.lang),
+        "publisher": {"@type": "Organization", "name": shared.title.get(page.lang),
                       "logo": {"@type": "ImageObject", "url": logo}},
-        "about": [{"@type": "Thing", "name": site.entity(e).name.get(page.lang), "url": page.absolute(urls.entity(page.lang, e))}
+        "about": [{"@type": "Thing", "name": names[e].get(page.lang), "url": page.absolute(urls.entity(page.lang, e))}
                   for e in article.entities],
     }
     if article.source.url:
@@ -39,12 +39,12 @@ def news_article(page, site, article, description: str) -> dict:
     return data
 
 
-def website(page, site) -> dict:
+def website(page, shared) -> dict:
     """The site, and how to search it: /{lang}/search/?q=."""
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
-        "name": site.settings.title.get(page.lang),
+        "name": shared.title.get(page.lang),
         "url": page.absolute(urls.home(page.lang)),
         "inLanguage": page.lang,
         "potentialAction": {"@type": "SearchAction",
@@ -53,9 +53,9 @@ def website(page, site) -> dict:
     }
 
 
-def breadcrumbs(page, site, *trail: tuple[str, str]) -> dict:
+def breadcrumbs(page, shared, *trail: tuple[str, str]) -> dict:
     """Home, then each (name, site path) of the trail; the last is this page."""
-    items = [(site.settings.title.get(page.lang), f"{page.lang}/"), *trail]
+    items = [(shared.title.get(page.lang), f"{page.lang}/"), *trail]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

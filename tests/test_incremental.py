@@ -131,3 +131,16 @@ def test_a_rebuild_of_many_pages_gives_way_to_the_next_edit_and_the_next_build_f
     summary = builder.build()  # nothing edited: what was left behind is rendered now
     assert "left" not in summary and builder.behind == 0
     assert written(site) == site_files(load_site(project))
+
+
+def test_a_template_reads_only_its_page_context_so_no_page_can_show_what_its_key_lacks(project, tmp_path):
+    """Templates receive the page's context (contexts.py) and the site-wide values, never the whole
+    site: a theme that reads `site` is told so, with its file and line, rather than rendering pages
+    whose key misses what they show (which serve would then leave stale)."""
+    from generator.errors import ContentErrors
+    from generator.build import build
+
+    replace(project / "templates" / "entities.html", "{% block main %}", "{% block main %}{{ site.entities|length }}")
+    with pytest.raises(ContentErrors) as failure:
+        build(project, tmp_path / "out", jobs=1)
+    assert "templates/entities.html:3: UndefinedError: 'site' is undefined (while rendering /fa/entities/)" in str(failure.value)

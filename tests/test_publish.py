@@ -128,15 +128,17 @@ def test_news_article_names_the_original_when_its_address_is_known():
     from dataclasses import replace
 
     from generator.build import load_site
+    from generator.contexts import Shared
     from generator.render import Page
     from generator.structured import news_article
 
     site = load_site(ROOT)
+    shared, names = Shared.of(site, {}), {e.id: e.name for e in site.entities}
     article = site.articles[0]
     article = replace(article, source=replace(article.source, url="https://www.example.com/original"))
     page = Page("fa", f"fa/articles/{article.slug}/", "../../../", "article", BASE)
-    assert news_article(page, site, article, "")["isBasedOn"] == "https://www.example.com/original"
-    assert "isBasedOn" not in news_article(page, site, site.articles[0], "")
+    assert news_article(page, shared, article, "", names)["isBasedOn"] == "https://www.example.com/original"
+    assert "isBasedOn" not in news_article(page, shared, site.articles[0], "", names)
 
 
 def test_home_describes_the_site_and_how_to_search_it(published):
